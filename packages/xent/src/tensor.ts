@@ -20,7 +20,11 @@ export interface Tensor<T extends FloatArray = FloatArray> {
 export type NestedNumbers = number | readonly NestedNumbers[];
 
 /** Anything a function accepts as a float tensor: a {@link Tensor}, a typed or plain array, nested arrays. */
-export type TensorLike = Tensor | { readonly data: ArrayLike<number>; readonly shape: readonly number[] } | ArrayLike<number> | NestedNumbers;
+export type TensorLike =
+  | Tensor
+  | { readonly data: ArrayLike<number>; readonly shape: readonly number[] }
+  | ArrayLike<number>
+  | NestedNumbers;
 
 /**
  * Anything a loss accepts as a target: a float tensor of the input's shape (probabilities), or
@@ -44,10 +48,13 @@ export type TargetLike =
  * ```
  */
 export function tensor(data: ArrayLike<number>, shape: readonly number[] = [data.length]): Tensor {
-  const floats = data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data);
+  const floats =
+    data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data);
   const size = checkShape('tensor', 'shape', shape);
   if (size !== floats.length) {
-    throw new RangeError(`tensor: shape [${shape.join(', ')}] holds ${size} values, but data has ${floats.length}`);
+    throw new RangeError(
+      `tensor: shape [${shape.join(', ')}] holds ${size} values, but data has ${floats.length}`,
+    );
   }
   return { data: floats, shape: [...shape] };
 }
@@ -66,7 +73,9 @@ export function checkShape(fn: string, arg: string, shape: unknown): number {
   }
   for (const d of shape) {
     if (!(Number.isInteger(d) && d >= 0)) {
-      throw new RangeError(`${fn}: ${arg} [${shape.join(', ')}] must hold non-negative integers, got ${describe(d)}`);
+      throw new RangeError(
+        `${fn}: ${arg} [${shape.join(', ')}] must hold non-negative integers, got ${describe(d)}`,
+      );
     }
   }
   return sizeOf(shape);
@@ -74,8 +83,10 @@ export function checkShape(fn: string, arg: string, shape: unknown): number {
 
 /** A short description of a value for error messages: `3.5`, `NaN`, `"abc"`, `an object`, ... */
 export function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of length ${value.length}`;

@@ -37,13 +37,15 @@ function target(c: Case) {
   if (!c.target) return undefined;
   const values = c.target.data.map(num);
   const probabilities = c.target.shape.join() === c.input.shape.join();
-  if (probabilities || !values.every(Number.isInteger)) return { data: floats(c.dtype, c.target.data), shape: c.target.shape };
+  if (probabilities || !values.every(Number.isInteger))
+    return { data: floats(c.dtype, c.target.data), shape: c.target.shape };
   return { data: Int32Array.from(values), shape: c.target.shape };
 }
 
 function options(c: Case) {
   const out: Record<string, unknown> = { ...c.options };
-  for (const k of ['weight', 'posWeight']) if (Array.isArray(out[k])) out[k] = floats(c.dtype, out[k] as Num[]);
+  for (const k of ['weight', 'posWeight'])
+    if (Array.isArray(out[k])) out[k] = floats(c.dtype, out[k] as Num[]);
   return out;
 }
 
@@ -75,7 +77,8 @@ for (const file of files) {
       assert.ok(fn, `${where}: ${c.fn} is not exported`);
       if (c.error) {
         assert.throws(() => fn(...args), `${where}: should throw like PyTorch (${c.torchError})`);
-        if (api[`${c.fn}WithGrad`]) assert.throws(() => api[`${c.fn}WithGrad`](...args), `${where}: WithGrad should throw`);
+        if (api[`${c.fn}WithGrad`])
+          assert.throws(() => api[`${c.fn}WithGrad`](...args), `${where}: WithGrad should throw`);
         passed++;
         continue;
       }
@@ -86,13 +89,20 @@ for (const file of files) {
       const loss = fn(...args);
       checkValue(loss, c.loss, rel, scale, `${where} loss`);
       if (c.grad) {
-        const withGrad = api[`${c.fn}WithGrad`](...args) as { loss: unknown; grad: { data: ArrayLike<number>; shape: number[] } };
+        const withGrad = api[`${c.fn}WithGrad`](...args) as {
+          loss: unknown;
+          grad: { data: ArrayLike<number>; shape: number[] };
+        };
         assert.deepEqual(withGrad.loss, loss, `${where}: WithGrad's loss equals the plain function's`);
         // A gradient entry is a difference such as p - 1 of terms up to the reduction's unit (1 / count for
         // 'mean'), so it is held to the rounding of that unit, not of its own (possibly tiny) value.
         const gradScale = maxAbs(c.grad.data.map(num)) * 1e-2 + 1 / Math.max(1, input.data.length);
         checkValue(withGrad.grad, c.grad, rel, gradScale, `${where} grad`);
-        assert.equal(withGrad.grad.data.constructor, input.data.constructor, `${where}: grad has the input's float type`);
+        assert.equal(
+          withGrad.grad.data.constructor,
+          input.data.constructor,
+          `${where}: grad has the input's float type`,
+        );
       }
       assert.deepEqual(Float64Array.from(input.data), before, `${where}: input not mutated`);
       passed++;

@@ -33,7 +33,8 @@ export function checkInteger(fn: string, arg: string, value: unknown): number {
 
 /** Throws unless `value` is a boolean; returns it. */
 export function checkBoolean(fn: string, arg: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${arg} must be true or false, got ${describe(value)}`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${fn}: ${arg} must be true or false, got ${describe(value)}`);
   return value;
 }
 

@@ -19,7 +19,14 @@ export interface AxisLayout {
 /** The layout of `shape` around `axis` (negative counts from the end, as in PyTorch). */
 export function axisLayout(fn: string, shape: readonly number[], axis: unknown): AxisLayout {
   const ndim = shape.length;
-  if (!(typeof axis === 'number' && Number.isInteger(axis) && axis >= -Math.max(ndim, 1) && axis < Math.max(ndim, 1))) {
+  if (
+    !(
+      typeof axis === 'number' &&
+      Number.isInteger(axis) &&
+      axis >= -Math.max(ndim, 1) &&
+      axis < Math.max(ndim, 1)
+    )
+  ) {
     throw new RangeError(
       `${fn}: axis must be an integer in [${-Math.max(ndim, 1)}, ${Math.max(ndim, 1) - 1}] for an input of shape ${shapeText(shape)}, got ${String(axis)}`,
     );
@@ -38,7 +45,9 @@ export function axisLayout(fn: string, shape: readonly number[], axis: unknown):
  */
 export function classLayout(fn: string, shape: readonly number[]): AxisLayout {
   if (shape.length === 0) {
-    throw new RangeError(`${fn}: input must have a class dimension: shape (C), (N, C) or (N, C, d1, ..., dk), got a 0-d input`);
+    throw new RangeError(
+      `${fn}: input must have a class dimension: shape (C), (N, C) or (N, C, d1, ..., dk), got a 0-d input`,
+    );
   }
   return axisLayout(fn, shape, shape.length === 1 ? 0 : 1);
 }

@@ -1,7 +1,6 @@
 /**
  * Output buffers and scalar results in the input's float type.
  */
-import type { LossOutput } from '../loss.js';
 import { describe, type FloatArray, type Tensor } from '../tensor.js';
 import { shapeText } from './checks.js';
 
@@ -13,13 +12,15 @@ export function newLike(like: FloatArray, length: number): FloatArray {
 /** The gradient buffer: `gradOut` after checking its type and length, or a new array like the input. */
 export function gradBuffer(fn: string, gradOut: unknown, input: Tensor): FloatArray {
   if (gradOut === undefined) return newLike(input.data, input.data.length);
-  const sameType = input.data instanceof Float32Array ? gradOut instanceof Float32Array : gradOut instanceof Float64Array;
+  const sameType =
+    input.data instanceof Float32Array ? gradOut instanceof Float32Array : gradOut instanceof Float64Array;
   if (!sameType || (gradOut as FloatArray).length !== input.data.length) {
     throw new TypeError(
       `${fn}: gradOut must be a ${input.data.constructor.name} of length ${input.data.length} (the input's type and size, shape ${shapeText(input.shape)}), got ${describe(gradOut)}${ArrayBuffer.isView(gradOut) ? ` of length ${(gradOut as FloatArray).length}` : ''}`,
     );
   }
-  if (gradOut === input.data) throw new TypeError(`${fn}: gradOut must not be the input's own data (inputs are never mutated)`);
+  if (gradOut === input.data)
+    throw new TypeError(`${fn}: gradOut must not be the input's own data (inputs are never mutated)`);
   return gradOut as FloatArray;
 }
 
@@ -29,14 +30,14 @@ export function scalarLike(like: FloatArray, value: number): number {
 }
 
 /** The result of a loss: the per-element tensor for 'none', else the (float32-rounded) scalar. */
-export function lossResult<R extends string>(
-  reduction: R,
+export function lossResult(
+  reduction: string,
   like: FloatArray,
   sum: number,
   divisor: number,
   perElement: FloatArray | undefined,
   shape: readonly number[],
-): LossOutput<R> {
-  if (reduction === 'none') return { data: perElement as FloatArray, shape: [...shape] } as LossOutput<R>;
-  return scalarLike(like, reduction === 'sum' ? sum : sum / divisor) as LossOutput<R>;
+): number | Tensor {
+  if (reduction === 'none') return { data: perElement as FloatArray, shape: [...shape] };
+  return scalarLike(like, reduction === 'sum' ? sum : sum / divisor);
 }

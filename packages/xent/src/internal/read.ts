@@ -2,7 +2,14 @@
  * Reading the accepted input forms (tensors, typed arrays, plain and nested arrays) into flat data
  * plus a shape, with errors that name the function and the argument. Never copies a float typed array.
  */
-import { checkShape, describe, type FloatArray, type Tensor, type TargetLike, type TensorLike } from '../tensor.js';
+import {
+  checkShape,
+  describe,
+  type FloatArray,
+  type TargetLike,
+  type Tensor,
+  type TensorLike,
+} from '../tensor.js';
 
 /** Flat data and a shape, the data not yet converted (targets may hold integers of any array type). */
 export interface Raw {
@@ -29,7 +36,9 @@ export function readRaw(fn: string, arg: string, x: TargetLike): Raw {
     const size = checkShape(fn, `${arg}.shape`, x.shape);
     const data = x.data instanceof BigInt64Array ? bigIntsToNumbers(x.data) : x.data;
     if (!isArrayLike(data)) {
-      throw new TypeError(`${fn}: ${arg}.data must be a typed array or an array of numbers, got ${describe(data)}`);
+      throw new TypeError(
+        `${fn}: ${arg}.data must be a typed array or an array of numbers, got ${describe(data)}`,
+      );
     }
     if (data.length !== size) {
       throw new RangeError(
@@ -78,7 +87,8 @@ function readNested(fn: string, arg: string, x: readonly unknown[]): Raw {
 
 function checkNumbers(fn: string, arg: string, data: readonly unknown[]): void {
   for (let i = 0; i < data.length; i++) {
-    if (typeof data[i] !== 'number') throw new TypeError(`${fn}: ${arg}[${i}] must be a number, got ${describe(data[i])}`);
+    if (typeof data[i] !== 'number')
+      throw new TypeError(`${fn}: ${arg}[${i}] must be a number, got ${describe(data[i])}`);
   }
 }
 

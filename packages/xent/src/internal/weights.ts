@@ -7,7 +7,12 @@ import { shapeText } from './checks.js';
 import { readTensor } from './read.js';
 
 /** A weight per class, as float64; undefined when no weight is given. */
-export function readClassWeight(fn: string, arg: string, weight: unknown, classes: number): Float64Array | undefined {
+export function readClassWeight(
+  fn: string,
+  arg: string,
+  weight: unknown,
+  classes: number,
+): Float64Array | undefined {
   if (weight === undefined || weight === null) return undefined;
   const w = readTensor(fn, arg, weight as TensorLike);
   if (w.shape.length !== 1 || w.data.length !== classes) {
@@ -24,12 +29,18 @@ export function readClassWeight(fn: string, arg: string, weight: unknown, classe
  * input's trailing dimensions from the weight's first dimension that is not 1, so it is at most as
  * large as the input and, for the usual per-class weight of shape (C), it is the weight itself.
  */
-export function readBroadcastWeight(fn: string, arg: string, weight: unknown, shape: readonly number[]): Float64Array | undefined {
+export function readBroadcastWeight(
+  fn: string,
+  arg: string,
+  weight: unknown,
+  shape: readonly number[],
+): Float64Array | undefined {
   if (weight === undefined || weight === null) return undefined;
   const w = readTensor(fn, arg, weight as TensorLike);
   const ws = [...w.shape];
   while (ws.length > 0 && ws[0] === 1) ws.shift();
-  const fits = ws.length <= shape.length && ws.every((d, k) => d === 1 || d === shape[shape.length - ws.length + k]);
+  const fits =
+    ws.length <= shape.length && ws.every((d, k) => d === 1 || d === shape[shape.length - ws.length + k]);
   if (!fits) {
     throw new RangeError(
       `${fn}: ${arg} of shape ${shapeText(w.shape)} does not broadcast to the input's shape ${shapeText(shape)}: each trailing dimension must be 1 or equal the input's`,

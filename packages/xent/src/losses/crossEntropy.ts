@@ -1,10 +1,18 @@
-import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
-import { checkIndices, checkInteger, checkNumberIn, checkReduction, readOptions, sameShape, shapeText } from '../internal/checks.js';
+import {
+  checkIndices,
+  checkInteger,
+  checkNumberIn,
+  checkReduction,
+  readOptions,
+  sameShape,
+  shapeText,
+} from '../internal/checks.js';
 import { type AxisLayout, classLayout, withoutAxis } from '../internal/layout.js';
 import { gradBuffer, lossResult, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
+import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
+import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
 
 /** Options of {@link crossEntropy}: PyTorch's keyword arguments in camelCase, plus `zLoss` and `softcap`. */
 export interface CrossEntropyOptions<R extends Reduction = Reduction> extends ReductionOptions<R> {
@@ -89,7 +97,7 @@ export function crossEntropy<R extends Reduction = 'mean'>(
   target: TargetLike,
   options?: CrossEntropyOptions<R>,
 ): LossOutput<R> {
-  return run('crossEntropy', input, target, options, false).loss;
+  return run('crossEntropy', input, target, options, false).loss as LossOutput<R>;
 }
 
 /**
@@ -111,16 +119,16 @@ export function crossEntropyWithGrad<R extends Reduction = 'mean'>(
   target: TargetLike,
   options?: CrossEntropyOptions<R> & GradOptions,
 ): LossWithGrad<R> {
-  return run('crossEntropy', input, target, options, true) as LossWithGrad<R>;
+  return run('crossEntropy', input, target, options, true) as unknown as LossWithGrad<R>;
 }
 
-function run<R extends Reduction>(
+function run(
   fn: string,
   inputLike: TensorLike,
   targetLike: TargetLike,
-  optionsArg: (CrossEntropyOptions<R> & GradOptions) | undefined,
+  optionsArg: (CrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: LossOutput<R>; grad?: { data: FloatArray; shape: readonly number[] } } {
+): { loss: number | Tensor; grad?: Tensor } {
   const options = readOptions(fn, optionsArg);
   const input = readTensor(fn, 'input', inputLike);
   const layout = classLayout(fn, input.shape);
@@ -128,7 +136,11 @@ function run<R extends Reduction>(
   const indexShape = withoutAxis(input.shape, layout.axis);
   const soft = sameShape(rawTarget.shape, input.shape);
   if (!soft && !sameShape(rawTarget.shape, indexShape)) {
-    if (input.shape.length >= 2 && rawTarget.shape.length === indexShape.length && rawTarget.shape[0] !== input.shape[0]) {
+    if (
+      input.shape.length >= 2 &&
+      rawTarget.shape.length === indexShape.length &&
+      rawTarget.shape[0] !== input.shape[0]
+    ) {
       throw new RangeError(
         `${fn}: target has ${rawTarget.shape[0]} rows, expected ${input.shape[0]} (one per row of input)`,
       );
@@ -142,7 +154,10 @@ function run<R extends Reduction>(
   const ignoreIndex = checkInteger(fn, 'options.ignoreIndex', options.ignoreIndex ?? -100);
   const smoothing = checkNumberIn(fn, 'options.labelSmoothing', options.labelSmoothing ?? 0, 0, 1);
   const zLoss = checkNumberIn(fn, 'options.zLoss', options.zLoss ?? 0, 0, Number.MAX_VALUE);
-  const softcap = options.softcap === undefined ? 0 : checkNumberIn(fn, 'options.softcap', options.softcap, Number.MIN_VALUE, Number.MAX_VALUE);
+  const softcap =
+    options.softcap === undefined
+      ? 0
+      : checkNumberIn(fn, 'options.softcap', options.softcap, Number.MIN_VALUE, Number.MAX_VALUE);
   const grad = withGrad ? gradBuffer(fn, options.gradOut, input) : undefined;
 
   const target = soft ? toFloat(rawTarget.data) : rawTarget.data;

@@ -48,6 +48,10 @@ export function allClose(
   scale: number,
   where: string,
 ): void {
-  assert.equal(actual.length, expected.length, `${where}: length ${actual.length}, expected ${expected.length}`);
+  assert.equal(
+    actual.length,
+    expected.length,
+    `${where}: length ${actual.length}, expected ${expected.length}`,
+  );
   for (let i = 0; i < expected.length; i++) closeTo(actual[i], expected[i], rel, scale, `${where}[${i}]`);
 }
