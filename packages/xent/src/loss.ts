@@ -13,6 +13,13 @@ import type { FloatArray, Tensor } from './tensor.js';
  */
 export type Reduction = 'none' | 'mean' | 'sum';
 
+/**
+ * The reductions of the binary losses: {@link Reduction}'s three plus `'batchmean'`, the sum divided by
+ * the batch size N = input.shape[0]: "BCE summed over classes, averaged over samples", the usual
+ * multi-label objective (and {@link klDiv}'s mathematically correct mean).
+ */
+export type BinaryReduction = Reduction | 'batchmean';
+
 /** A loss's result: a tensor of per-element losses for `'none'`, a number otherwise. */
 export type LossOutput<R extends string> = R extends 'none' ? Tensor : number;
 

@@ -4,10 +4,9 @@ import {
   checkNumberIn,
   checkReduction,
   readOptions,
-  sameShape,
-  shapeText,
 } from '../internal/checks.js';
-import { type AxisLayout, classLayout, withoutAxis } from '../internal/layout.js';
+import { classTarget } from '../internal/classTarget.js';
+import type { AxisLayout } from '../internal/layout.js';
 import { gradBuffer, lossResult, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
@@ -131,24 +130,8 @@ function run(
 ): { loss: number | Tensor; grad?: Tensor } {
   const options = readOptions(fn, optionsArg);
   const input = readTensor(fn, 'input', inputLike);
-  const layout = classLayout(fn, input.shape);
   const rawTarget = readRaw(fn, 'target', targetLike);
-  const indexShape = withoutAxis(input.shape, layout.axis);
-  const soft = sameShape(rawTarget.shape, input.shape);
-  if (!soft && !sameShape(rawTarget.shape, indexShape)) {
-    if (
-      input.shape.length >= 2 &&
-      rawTarget.shape.length === indexShape.length &&
-      rawTarget.shape[0] !== input.shape[0]
-    ) {
-      throw new RangeError(
-        `${fn}: target has ${rawTarget.shape[0]} rows, expected ${input.shape[0]} (one per row of input)`,
-      );
-    }
-    throw new RangeError(
-      `${fn}: target has shape ${shapeText(rawTarget.shape)}, expected ${shapeText(indexShape)} (class indices) or ${shapeText(input.shape)} (class probabilities) for an input of shape ${shapeText(input.shape)}`,
-    );
-  }
+  const { layout, indexShape, probabilities: soft } = classTarget(fn, input.shape, rawTarget.shape, true);
   const reduction = checkReduction(fn, options.reduction ?? 'mean', ['none', 'mean', 'sum'] as const);
   const weight = readClassWeight(fn, 'options.weight', options.weight, layout.classes);
   const ignoreIndex = checkInteger(fn, 'options.ignoreIndex', options.ignoreIndex ?? -100);

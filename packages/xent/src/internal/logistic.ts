@@ -1,0 +1,17 @@
+/**
+ * Scalar helpers of the logistic losses, exact for every finite argument.
+ */
+
+/**
+ * softplus(x) = log(1 + exp(x)), evaluated as max(x, 0) + log1p(exp(-|x|)): for x > 0,
+ * log(1 + exp(x)) = x + log(exp(-x) + 1), so exp only ever sees -|x| <= 0 (no overflow) and log1p
+ * keeps the tiny term exact where log(1 + tiny) would round it away.
+ */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/** σ(x) = 1 / (1 + exp(-x)): exp(-x) overflows to Infinity for x < -709 and the result is then exactly 0. */
+export function logistic(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
