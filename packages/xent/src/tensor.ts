@@ -44,7 +44,8 @@ export type TargetLike =
  * @throws RangeError when the shape is not a list of non-negative integers whose product is `data.length`
  * @example
  * ```ts
- * tensor([1, 2, 3, 4, 5, 6], [2, 3]).shape // [2, 3]
+ * tensor([1, 2, 3, 4, 5, 6], [2, 3]).shape
+ * // [2, 3]
  * ```
  */
 export function tensor(data: ArrayLike<number>, shape: readonly number[] = [data.length]): Tensor {
@@ -59,7 +60,15 @@ export function tensor(data: ArrayLike<number>, shape: readonly number[] = [data
   return { data: floats, shape: [...shape] };
 }
 
-/** The number of elements of a shape: the product of its dimensions (1 for `[]`). */
+/**
+ * The number of elements of a shape: the product of its dimensions (1 for `[]`).
+ *
+ * @example
+ * ```ts
+ * sizeOf([4, 3, 2])
+ * // 24
+ * ```
+ */
 export function sizeOf(shape: readonly number[]): number {
   let size = 1;
   for (const d of shape) size *= d;

@@ -27,7 +27,7 @@ import { type AxisOptions, readAxis } from './AxisOptions.js';
  * @example
  * ```ts
  * logSoftmax([1, 2, 3]).data
- * // Float64Array [-2.4076059644443806, -1.4076059644443804, -0.4076059644443803]
+ * // Float64Array [-2.4076059644443806, -1.4076059644443804, -0.4076059644443804]
  * ```
  */
 export function logSoftmax(x: TensorLike, options?: AxisOptions): Tensor {

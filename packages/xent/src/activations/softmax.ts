@@ -26,7 +26,7 @@ import { type AxisOptions, readAxis } from './AxisOptions.js';
  * @example
  * ```ts
  * softmax([1, 2, 3]).data
- * // Float64Array [0.09003057317038046, 0.24472847105479764, 0.6652409557748219]
+ * // Float64Array [0.09003057317038046, 0.24472847105479764, 0.6652409557748218]
  * ```
  */
 export function softmax(x: TensorLike, options?: AxisOptions): Tensor {

@@ -57,7 +57,7 @@ export interface BinaryCrossEntropyOptions<R extends BinaryReduction = BinaryRed
  * @example
  * ```ts
  * binaryCrossEntropy([0.9, 0.2, 0.6], [1, 0, 0])
- * // 0.41493159961539694
+ * // 0.41493159961539705
  * ```
  */
 export function binaryCrossEntropy<R extends BinaryReduction = 'mean'>(
@@ -78,7 +78,7 @@ export function binaryCrossEntropy<R extends BinaryReduction = 'mean'>(
  * @example
  * ```ts
  * binaryCrossEntropyWithGrad([0.9, 0.2, 0.6], [1, 0, 0], { reduction: 'sum' }).grad.data
- * // Float64Array [-1.1111111111111112, 1.25, 2.5]
+ * // Float64Array [-1.1111111111111112, 1.2499999999999998, 2.5]
  * ```
  */
 export function binaryCrossEntropyWithGrad<R extends BinaryReduction = 'mean'>(

@@ -58,7 +58,7 @@ export interface BinaryCrossEntropyWithLogitsOptions<R extends BinaryReduction =
  * @example
  * ```ts
  * binaryCrossEntropyWithLogits([2.2, -1.4, 0.4], [1, 0, 0])
- * // 0.3732021283003498
+ * // 0.4128386606956999
  * ```
  */
 export function binaryCrossEntropyWithLogits<R extends BinaryReduction = 'mean'>(
@@ -80,7 +80,7 @@ export function binaryCrossEntropyWithLogits<R extends BinaryReduction = 'mean'>
  * @example
  * ```ts
  * binaryCrossEntropyWithLogitsWithGrad([2.2, -1.4, 0.4], [1, 0, 0], { reduction: 'sum' }).grad.data
- * // Float64Array [-0.09975048911968513, 0.19781611144141825, 0.598687660112452]
+ * // Float64Array [-0.0997504891196852, 0.19781611144141825, 0.598687660112452]
  * ```
  */
 export function binaryCrossEntropyWithLogitsWithGrad<R extends BinaryReduction = 'mean'>(

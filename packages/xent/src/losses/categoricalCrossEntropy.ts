@@ -46,7 +46,7 @@ export interface CategoricalCrossEntropyOptions<R extends Reduction = Reduction>
  * @example
  * ```ts
  * categoricalCrossEntropy([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], [0, 2])
- * // 0.2899092476264711
+ * // 0.28990924762647097
  * ```
  */
 export function categoricalCrossEntropy<R extends Reduction = 'mean'>(
@@ -67,7 +67,7 @@ export function categoricalCrossEntropy<R extends Reduction = 'mean'>(
  * @example
  * ```ts
  * categoricalCrossEntropyWithGrad([[0.7, 0.2, 0.1]], [0]).grad.data
- * // Float64Array [-0.4285714285714286, 1, 1]
+ * // Float64Array [-0.42857142857142844, 1.0000000000000002, 1.0000000000000002]
  * ```
  */
 export function categoricalCrossEntropyWithGrad<R extends Reduction = 'mean'>(

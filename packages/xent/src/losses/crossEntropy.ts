@@ -88,7 +88,7 @@ export interface CrossEntropyOptions<R extends Reduction = Reduction> extends Re
  * @example
  * ```ts
  * crossEntropy([[2, 0, -1], [0.5, 1.5, 0]], [0, 1])
- * // 0.3575883378174898
+ * // 0.3171074018321153
  * ```
  */
 export function crossEntropy<R extends Reduction = 'mean'>(
@@ -110,7 +110,7 @@ export function crossEntropy<R extends Reduction = 'mean'>(
  * @example
  * ```ts
  * crossEntropyWithGrad([[2, 0, -1]], [0], { reduction: 'sum' }).grad.data
- * // Float64Array [-0.1628071674674497, 0.11405301319096976, 0.04875415427647994]
+ * // Float64Array [-0.15620526551866054, 0.11419519938459449, 0.04201006613406605]
  * ```
  */
 export function crossEntropyWithGrad<R extends Reduction = 'mean'>(

@@ -39,7 +39,7 @@ export interface KlDivOptions<R extends BinaryReduction = BinaryReduction> exten
  * @example
  * ```ts
  * klDiv([[Math.log(0.5), Math.log(0.5)]], [[0.9, 0.1]], { reduction: 'batchmean' })
- * // 0.3680642071684971
+ * // 0.368064207168497
  * ```
  */
 export function klDiv<R extends BinaryReduction = 'mean'>(

@@ -44,7 +44,7 @@ export interface MultilabelSoftMarginLossOptions<R extends Reduction = Reduction
  * @example
  * ```ts
  * multilabelSoftMarginLoss([[2.2, -1.4, 0.4]], [[1, 0, 0]])
- * // 0.3732021283003498
+ * // 0.4128386606956999
  * ```
  */
 export function multilabelSoftMarginLoss<R extends Reduction = 'mean'>(
@@ -65,7 +65,7 @@ export function multilabelSoftMarginLoss<R extends Reduction = 'mean'>(
  * @example
  * ```ts
  * multilabelSoftMarginLossWithGrad([[2.2, -1.4, 0.4]], [[1, 0, 0]]).grad.data
- * // Float64Array [-0.03325016303989504, 0.06593870381380608, 0.19956255337081733]
+ * // Float64Array [-0.033250163039895066, 0.06593870381380608, 0.19956255337081732]
  * ```
  */
 export function multilabelSoftMarginLossWithGrad<R extends Reduction = 'mean'>(

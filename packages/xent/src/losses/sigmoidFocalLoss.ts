@@ -50,7 +50,7 @@ export interface SigmoidFocalLossOptions<R extends BinaryReduction = BinaryReduc
  * @example
  * ```ts
  * sigmoidFocalLoss([2.2, -1.4, 0.4], [1, 0, 0], { reduction: 'sum' })
- * // 0.09063786618730476
+ * // 0.25216722935050134
  * ```
  */
 export function sigmoidFocalLoss<R extends BinaryReduction = 'none'>(
@@ -71,7 +71,7 @@ export function sigmoidFocalLoss<R extends BinaryReduction = 'none'>(
  * @example
  * ```ts
  * sigmoidFocalLossWithGrad([2.2, -1.4, 0.4], [1, 0, 0], { reduction: 'sum' }).grad.data
- * // Float64Array [-0.0022650238990011765, 0.022346815406011477, 0.3026346463958549]
+ * // Float64Array [-0.0007187819114893646, 0.016184084140029815, 0.35793306517494805]
  * ```
  */
 export function sigmoidFocalLossWithGrad<R extends BinaryReduction = 'none'>(
