@@ -24,20 +24,18 @@ export function gradBuffer(fn: string, gradOut: unknown, input: Tensor): FloatAr
   return gradOut as FloatArray;
 }
 
-/** A reduced loss as the input's float type gives it: rounded to float32 for float32 input. */
-export function scalarLike(like: FloatArray, value: number): number {
-  return like instanceof Float32Array ? Math.fround(value) : value;
-}
-
-/** The result of a loss: the per-element tensor for 'none', else the (float32-rounded) scalar. */
+/**
+ * The result of a loss: the per-element tensor for 'none', else the reduced number. The number is the
+ * float64 sum whatever the input type (not rounded to float32: it is a JS number either way, and a
+ * mean of float32 losses may exceed float32's range).
+ */
 export function lossResult(
   reduction: string,
-  like: FloatArray,
   sum: number,
   divisor: number,
   perElement: FloatArray | undefined,
   shape: readonly number[],
 ): number | Tensor {
   if (reduction === 'none') return { data: perElement as FloatArray, shape: [...shape] };
-  return scalarLike(like, reduction === 'sum' ? sum : sum / divisor);
+  return reduction === 'sum' ? sum : sum / divisor;
 }

@@ -38,9 +38,11 @@ export function readBroadcastWeight(
   if (weight === undefined || weight === null) return undefined;
   const w = readTensor(fn, arg, weight as TensorLike);
   const ws = [...w.shape];
+  // A weight of more dimensions than the input would grow the result: PyTorch rejects it.
+  const fitsRank = ws.length <= shape.length;
   while (ws.length > 0 && ws[0] === 1) ws.shift();
   const fits =
-    ws.length <= shape.length && ws.every((d, k) => d === 1 || d === shape[shape.length - ws.length + k]);
+    fitsRank && ws.every((d, k) => d === 1 || d === shape[shape.length - ws.length + k]);
   if (!fits) {
     throw new RangeError(
       `${fn}: ${arg} of shape ${shapeText(w.shape)} does not broadcast to the input's shape ${shapeText(shape)}: each trailing dimension must be 1 or equal the input's`,

@@ -114,7 +114,7 @@ function run(
       ? -1
       : checkNumberIn(FN, 'options.epsilon', options.epsilon, 0, 0.5 - Number.EPSILON);
   const sum = kernel(x, e.target, weight, smoothing, epsilon, e.perElement, e.grad, e.scale);
-  const loss = lossResult(e.reduction, x, sum, e.divisor, e.perElement, e.input.shape);
+  const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
   return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
 }
 

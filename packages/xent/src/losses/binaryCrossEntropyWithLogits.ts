@@ -105,7 +105,7 @@ function run(
   const posWeight = readBroadcastWeight(FN, 'options.posWeight', options.posWeight, e.input.shape);
   const smoothing = readBinarySmoothing(FN, options.labelSmoothing);
   const sum = kernel(e.input.data, e.target, weight, posWeight, smoothing, e.perElement, e.grad, e.scale);
-  const loss = lossResult(e.reduction, e.input.data, sum, e.divisor, e.perElement, e.input.shape);
+  const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
   return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
 }
 

@@ -106,7 +106,7 @@ function run(
   const perElement = reduction === 'none' ? newLike(input.data, elements) : undefined;
   const scale = reduction === 'mean' ? 1 / elements : 1;
   const sum = kernel(input.data, layout, target, probabilities, epsilon, perElement, grad, scale);
-  const loss = lossResult(reduction, input.data, sum, elements, perElement, indexShape);
+  const loss = lossResult(reduction, sum, elements, perElement, indexShape);
   return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
 }
 

@@ -135,6 +135,11 @@ function run(
   const reduction = checkReduction(fn, options.reduction ?? 'mean', ['none', 'mean', 'sum'] as const);
   const weight = readClassWeight(fn, 'options.weight', options.weight, layout.classes);
   const ignoreIndex = checkInteger(fn, 'options.ignoreIndex', options.ignoreIndex ?? -100);
+  if (soft && ignoreIndex >= 0) {
+    throw new RangeError(
+      `${fn}: options.ignoreIndex (${ignoreIndex}) is only for class-index targets; the target holds class probabilities (it has the input's shape)`,
+    );
+  }
   const smoothing = checkNumberIn(fn, 'options.labelSmoothing', options.labelSmoothing ?? 0, 0, 1);
   const zLoss = checkNumberIn(fn, 'options.zLoss', options.zLoss ?? 0, 0, Number.MAX_VALUE);
   const softcap =
@@ -175,7 +180,7 @@ function run(
     mean ? 1 / counted : 1,
   );
   const total = mean ? sums.ce / weightSum + (zLoss > 0 ? sums.z / counted : 0) : sums.ce + sums.z;
-  const loss = lossResult(reduction, input.data, total, 1, perElement, indexShape);
+  const loss = lossResult(reduction, total, 1, perElement, indexShape);
   return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
 }
 
@@ -216,7 +221,19 @@ function kernel(
       const t = soft ? -1 : target[e];
       if (!soft && t === ignoreIndex) {
         if (lossOut) lossOut[e] = 0;
-        if (grad) for (let c = 0; c < C; c++) grad[base + c * inner] = 0;
+        if (grad) {
+          // PyTorch's log-softmax backward gives 0 - softmax(x) · 0 here: NaN when the row's softmax is
+          // NaN (a NaN or +Infinity logit, or every logit -Infinity), 0 otherwise. No exp needed to tell.
+          let m = Number.NEGATIVE_INFINITY;
+          let nan = false;
+          for (let c = 0; c < C; c++) {
+            const z = cap(x[base + c * inner]);
+            if (z > m) m = z;
+            else if (Number.isNaN(z)) nan = true;
+          }
+          const g = nan || m === Number.POSITIVE_INFINITY || m === Number.NEGATIVE_INFINITY ? Number.NaN : 0;
+          for (let c = 0; c < C; c++) grad[base + c * inner] = g;
+        }
         continue;
       }
       let m = Number.NEGATIVE_INFINITY;

@@ -91,7 +91,7 @@ function run(
   );
   const logTarget = checkBoolean(FN, 'options.logTarget', options.logTarget ?? false);
   const sum = kernel(e.input.data, e.target, logTarget, e.perElement, e.grad, e.scale);
-  const loss = lossResult(e.reduction, e.input.data, sum, e.divisor, e.perElement, e.input.shape);
+  const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
   return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
 }
 

@@ -82,7 +82,7 @@ function run(
     withGrad,
   );
   const sum = kernel(e.input.data, e.target, e.perElement, e.grad, e.scale);
-  const loss = lossResult(e.reduction, e.input.data, sum, e.divisor, e.perElement, e.input.shape);
+  const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
   return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
 }
 

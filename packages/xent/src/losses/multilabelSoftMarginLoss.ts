@@ -1,5 +1,4 @@
 import { checkReduction, checkSameShape, readOptions } from '../internal/checks.js';
-import { classLayout } from '../internal/layout.js';
 import { logistic, softplus } from '../internal/logistic.js';
 import { gradBuffer, lossResult, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
@@ -24,9 +23,10 @@ export interface MultilabelSoftMarginLossOptions<R extends Reduction = Reduction
  * Formula, per sample with logits x (length C) and 0/1 targets y:
  *   loss = -(1 / C) · Σ_c w[c] · (y[c] · log σ(x[c]) + (1 - y[c]) · log σ(-x[c]))
  *
- * Stable evaluation: each term is (1 - y) · x + softplus(-x), with softplus(z) = max(z, 0) +
- * log1p(exp(-|z|)) (see {@link binaryCrossEntropyWithLogits}); exact for every finite logit.
- * Gradient, same pass: d loss / d x[c] = w[c] · (σ(x[c]) - y[c]) / C.
+ * Stable evaluation: -log σ(x) = softplus(-x) and -log σ(-x) = softplus(x), with softplus(z) =
+ * max(z, 0) + log1p(exp(-|z|)) (see {@link binaryCrossEntropyWithLogits}); exact for every finite logit.
+ * Gradient, same pass: d loss / d x[c] = w[c] · ((1 - y[c]) σ(x[c]) - y[c] σ(-x[c])) / C, which is
+ * w[c] · (σ(x[c]) - y[c]) / C.
  *
  * Accuracy: the tests assert 1e-10 relative for float64 against PyTorch.
  *
@@ -35,11 +35,11 @@ export interface MultilabelSoftMarginLossOptions<R extends Reduction = Reduction
  * Equivalent: PyTorch `F.multilabel_soft_margin_loss`; it equals {@link binaryCrossEntropyWithLogits}
  * with `'mean'` (both average over all N · C elements), and with `'batchmean'` times C.
  *
- * @param input - logits of shape (N, C) or (C)
+ * @param input - logits of shape (N, C) or (C); more dimensions are allowed, the last one holds the classes
  * @param target - 0/1 targets of the input's shape
  * @param options - {@link MultilabelSoftMarginLossOptions}
- * @returns the mean or sum over samples as a number, or for `'none'` one loss per sample (shape (N), or () for (C))
- * @throws RangeError on an input that is not (N, C) or (C), mismatched shapes, a weight that does not
+ * @returns the mean or sum over samples as a number, or for `'none'` one loss per sample: the input's shape without its last dimension
+ * @throws RangeError on a 0-d input, mismatched shapes, a weight that does not
  *   broadcast, or an unknown reduction
  * @example
  * ```ts
@@ -86,10 +86,12 @@ function run(
 ): { loss: number | Tensor; grad?: Tensor } {
   const options = readOptions(FN, optionsArg);
   const input = readTensor(FN, 'input', inputLike);
-  if (input.shape.length > 2) {
-    throw new RangeError(`${FN}: input must have shape (N, C) or (C), got [${input.shape.join(', ')}]`);
+  // PyTorch averages over the last dimension, whatever the rank: (N, C), (C), or (N, d1, ..., C).
+  if (input.shape.length === 0) {
+    throw new RangeError(`${FN}: input must have a class dimension: shape (C), (N, C) or (N, ..., C), got a 0-d input`);
   }
-  const { classes, outer } = classLayout(FN, input.shape);
+  const classes = input.shape[input.shape.length - 1];
+  const outer = classes === 0 ? 0 : input.data.length / classes;
   const raw = readRaw(FN, 'target', targetLike);
   checkSameShape(FN, input.shape, raw.shape);
   const reduction = checkReduction(FN, options.reduction ?? 'mean', ['none', 'mean', 'sum'] as const);
@@ -98,7 +100,7 @@ function run(
   const perSample = reduction === 'none' ? newLike(input.data, outer) : undefined;
   const scale = reduction === 'mean' ? 1 / outer : 1;
   const sum = kernel(input.data, toFloat(raw.data), outer, classes, weight, perSample, grad, scale);
-  const loss = lossResult(reduction, input.data, sum, outer, perSample, input.shape.slice(0, -1));
+  const loss = lossResult(reduction, sum, outer, perSample, input.shape.slice(0, -1));
   return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
 }
 
@@ -120,8 +122,10 @@ function kernel(
     for (let c = 0; c < C; c++) {
       const k = n * C + c;
       const w = weight ? weight[k % wn] : 1;
-      s += w * ((1 - y[k]) * x[k] + softplus(-x[k]));
-      if (grad) grad[k] = (w * (logistic(x[k]) - y[k]) * scale) / C;
+      // -(y log σ(x) + (1 - y) log σ(-x)) term by term, as PyTorch writes it, so that ±Infinity logits
+      // give PyTorch's results (x = -Infinity with y = 1 costs Infinity, not NaN).
+      s += w * (y[k] * softplus(-x[k]) + (1 - y[k]) * softplus(x[k]));
+      if (grad) grad[k] = (w * ((1 - y[k]) * logistic(x[k]) - y[k] * logistic(-x[k])) * scale) / C;
     }
     const loss = s / C;
     sum += loss;

@@ -106,7 +106,7 @@ function run(
   const perElement = reduction === 'none' ? newLike(input.data, target.data.length) : undefined;
   const scale = reduction === 'mean' ? 1 / weightSum : 1;
   const sum = kernel(input.data, layout, target.data, weight, ignoreIndex, perElement, grad, scale);
-  const loss = lossResult(reduction, input.data, sum, weightSum, perElement, indexShape);
+  const loss = lossResult(reduction, sum, weightSum, perElement, indexShape);
   return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
 }
 

@@ -95,7 +95,7 @@ function run(
   const alpha = checkNumberIn(FN, 'options.alpha', options.alpha ?? 0.25, Number.NEGATIVE_INFINITY, 1);
   const gamma = checkNumberIn(FN, 'options.gamma', options.gamma ?? 2, 0, Number.MAX_VALUE);
   const sum = kernel(e.input.data, e.target, alpha, gamma, e.perElement, e.grad, e.scale);
-  const loss = lossResult(e.reduction, e.input.data, sum, e.divisor, e.perElement, e.input.shape);
+  const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
   return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
 }
 
