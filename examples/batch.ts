@@ -17,14 +17,20 @@ const labels = Int32Array.from([0, 1, 2, 0]);
 const fmt = (v: number) => v.toFixed(4).padStart(8);
 const rows = (t: { data: ArrayLike<number>; shape: readonly number[] }) => {
   const [n, c] = t.shape;
-  return Array.from({ length: n }, (_, i) => Array.from(t.data).slice(i * c, i * c + c).map(fmt).join(' '));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from(t.data)
+      .slice(i * c, i * c + c)
+      .map(fmt)
+      .join(' '),
+  );
 };
 
 console.log('Softmax + cross-entropy on 4 samples, 3 classes (labels 0, 1, 2, 0)\n');
 const probs = softmax(logits);
 const ce = crossEntropyWithGrad(logits, labels, { reduction: 'sum' });
 console.log('row   logits                      softmax                     gradient = softmax - onehot');
-rows(logits).forEach((r, i) => console.log(`${i}   ${r}    ${rows(probs)[i]}    ${rows(ce.grad)[i]}`));
+for (const [i, r] of rows(logits).entries())
+  console.log(`${i}   ${r}    ${rows(probs)[i]}    ${rows(ce.grad)[i]}`);
 console.log(`\ncrossEntropy (sum)  = ${ce.loss.toFixed(6)}`);
 const mean = crossEntropyWithGrad(logits, labels);
 console.log(`crossEntropy (mean) = ${mean.loss.toFixed(6)}`);
@@ -43,4 +49,6 @@ for (const z of [-8, -4, -2, 0, 2, 4]) {
     `${fmt(z)}  ${fmt(p)}  ${fmt(bce.loss)}  ${fmt(Math.abs(bce.grad.data[0]))}   ${fmt(mse.loss)}  ${fmt(dz)}`,
   );
 }
-console.log('\nAs the prediction becomes confidently wrong, the MSE gradient vanishes; the cross-entropy gradient stays near 1.');
+console.log(
+  '\nAs the prediction becomes confidently wrong, the MSE gradient vanishes; the cross-entropy gradient stays near 1.',
+);
