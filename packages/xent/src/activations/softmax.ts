@@ -45,7 +45,12 @@ export function softmax(x: TensorLike, options?: AxisOptions): Tensor {
         out[base + c * inner] = e;
         s += e;
       }
-      for (let c = 0; c < classes; c++) out[base + c * inner] /= s;
+      if (out instanceof Float64Array) {
+        for (let c = 0; c < classes; c++) out[base + c * inner] /= s;
+      } else {
+        // float32 output: divide the float64 exponentials, so each value is rounded once.
+        for (let c = 0; c < classes; c++) out[base + c * inner] = Math.exp(d[base + c * inner] - m) / s;
+      }
     }
   }
   return { data: out, shape: [...input.shape] };

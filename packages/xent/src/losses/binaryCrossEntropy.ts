@@ -53,7 +53,7 @@ export interface BinaryCrossEntropyOptions<R extends BinaryReduction = BinaryRed
  * @param options - {@link BinaryCrossEntropyOptions}
  * @returns the reduced loss as a number, or for `'none'` the per-element losses of the input's shape
  * @throws RangeError on an input value outside [0, 1] or NaN, mismatched shapes, a weight that does not
- *   broadcast, labelSmoothing outside [0, 1], epsilon outside [0, 0.5), or an unknown reduction
+ *   broadcast, labelSmoothing outside [0, 1], epsilon outside [0, 0.5); TypeError on an unknown reduction
  * @example
  * ```ts
  * binaryCrossEntropy([0.9, 0.2, 0.6], [1, 0, 0])
@@ -151,8 +151,10 @@ function kernel(
     } else {
       const inside = p >= epsilon && p <= 1 - epsilon;
       p = Math.min(Math.max(p, epsilon), 1 - epsilon);
-      loss = -w * (y * Math.log(p) + (1 - y) * Math.log1p(-p));
-      g = inside ? (w * (p - y)) / (p * (1 - p)) : 0;
+      // Each term only where its target weight is not 0 (xlogy), so that p = y = 1 with a clip that rounds
+      // to 1 gives 0, not 0 · log(0) = NaN.
+      loss = -w * ((y === 0 ? 0 : y * Math.log(p)) + (y === 1 ? 0 : (1 - y) * Math.log1p(-p)));
+      g = inside ? w * ((y === 1 ? 0 : (1 - y) / (1 - p)) - (y === 0 ? 0 : y / p)) : 0;
     }
     sum += loss;
     if (lossOut) lossOut[k] = loss;

@@ -42,7 +42,7 @@ export interface CategoricalCrossEntropyOptions<R extends Reduction = Reduction>
  * @param options - {@link CategoricalCrossEntropyOptions}
  * @returns the mean or sum as a number, or for `'none'` the per-element losses (the input's shape without the class axis)
  * @throws RangeError on a negative input value, a target of the wrong shape, a class index out of range
- *   or not an integer, epsilon outside [0, 0.5), or an unknown reduction
+ *   or not an integer, epsilon outside [0, 0.5); TypeError on an unknown reduction
  * @example
  * ```ts
  * categoricalCrossEntropy([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], [0, 2])

@@ -35,7 +35,7 @@ export interface KlDivOptions<R extends BinaryReduction = BinaryReduction> exten
  * @param target - probabilities (or log-probabilities with `logTarget`) of the input's shape
  * @param options - {@link KlDivOptions}
  * @returns the reduced loss as a number, or for `'none'` the per-element losses of the input's shape
- * @throws RangeError on mismatched shapes, a logTarget that is not a boolean, or an unknown reduction
+ * @throws RangeError on mismatched shapes; TypeError on a logTarget that is not a boolean or an unknown reduction
  * @example
  * ```ts
  * klDiv([[Math.log(0.5), Math.log(0.5)]], [[0.9, 0.1]], { reduction: 'batchmean' })

@@ -27,7 +27,7 @@ export type MseLossOptions<R extends Reduction = Reduction> = ReductionOptions<R
  * @param target - targets of the input's shape
  * @param options - `reduction`
  * @returns the mean or sum as a number, or for `'none'` the per-element losses of the input's shape
- * @throws RangeError on mismatched shapes or an unknown reduction
+ * @throws RangeError on mismatched shapes; TypeError on an unknown reduction
  * @example
  * ```ts
  * mseLoss([0.9, 0.2, 0.6], [1, 0, 0])

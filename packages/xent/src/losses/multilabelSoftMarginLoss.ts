@@ -40,11 +40,11 @@ export interface MultilabelSoftMarginLossOptions<R extends Reduction = Reduction
  * @param options - {@link MultilabelSoftMarginLossOptions}
  * @returns the mean or sum over samples as a number, or for `'none'` one loss per sample: the input's shape without its last dimension
  * @throws RangeError on a 0-d input, mismatched shapes, a weight that does not
- *   broadcast, or an unknown reduction
+ *   broadcast; TypeError on an unknown reduction
  * @example
  * ```ts
  * multilabelSoftMarginLoss([[2.2, -1.4, 0.4]], [[1, 0, 0]])
- * // 0.4128386606956999
+ * // 0.4128386606956998
  * ```
  */
 export function multilabelSoftMarginLoss<R extends Reduction = 'mean'>(
@@ -65,7 +65,7 @@ export function multilabelSoftMarginLoss<R extends Reduction = 'mean'>(
  * @example
  * ```ts
  * multilabelSoftMarginLossWithGrad([[2.2, -1.4, 0.4]], [[1, 0, 0]]).grad.data
- * // Float64Array [-0.033250163039895066, 0.06593870381380608, 0.19956255337081732]
+ * // Float64Array [-0.033250163039895045, 0.06593870381380608, 0.19956255337081732]
  * ```
  */
 export function multilabelSoftMarginLossWithGrad<R extends Reduction = 'mean'>(
@@ -88,7 +88,9 @@ function run(
   const input = readTensor(FN, 'input', inputLike);
   // PyTorch averages over the last dimension, whatever the rank: (N, C), (C), or (N, d1, ..., C).
   if (input.shape.length === 0) {
-    throw new RangeError(`${FN}: input must have a class dimension: shape (C), (N, C) or (N, ..., C), got a 0-d input`);
+    throw new RangeError(
+      `${FN}: input must have a class dimension: shape (C), (N, C) or (N, ..., C), got a 0-d input`,
+    );
   }
   const classes = input.shape[input.shape.length - 1];
   const outer = classes === 0 ? 0 : input.data.length / classes;

@@ -45,7 +45,7 @@ export interface NllLossOptions<R extends Reduction = Reduction> extends Reducti
  * @param options - {@link NllLossOptions}
  * @returns the mean or sum as a number, or for `'none'` the per-element losses of the target's shape
  * @throws TypeError or RangeError on a target of the wrong shape, a class index out of range (other than
- *   ignoreIndex) or not an integer, a weight whose length is not C, or an unknown reduction
+ *   ignoreIndex) or not an integer, a weight whose length is not C; TypeError on an unknown reduction
  * @example
  * ```ts
  * nllLoss([[-0.5, -1.2, -2.3], [-1.6, -0.4, -1.9]], [0, 2])

@@ -46,7 +46,7 @@ export interface SigmoidFocalLossOptions<R extends BinaryReduction = BinaryReduc
  * @param target - targets of the input's shape, usually 0 or 1
  * @param options - {@link SigmoidFocalLossOptions}; the default reduction is `'none'`, as in torchvision
  * @returns per-element losses of the input's shape (`'none'`), or the reduced loss as a number
- * @throws RangeError on mismatched shapes, α > 1, γ < 0, or an unknown reduction
+ * @throws RangeError on mismatched shapes, α > 1, γ < 0; TypeError on an unknown reduction
  * @example
  * ```ts
  * sigmoidFocalLoss([2.2, -1.4, 0.4], [1, 0, 0], { reduction: 'sum' })
