@@ -9,6 +9,15 @@ export { logSoftmax } from './activations/logSoftmax.js';
 export { logSumExp } from './activations/logSumExp.js';
 export { sigmoid } from './activations/sigmoid.js';
 export { softmax } from './activations/softmax.js';
+export {
+  type AllocOptions,
+  allocTensor,
+  configureKernels,
+  init,
+  type KernelInfo,
+  type KernelOptions,
+  kernelInfo,
+} from './kernels/api.js';
 export type {
   BinaryReduction,
   GradOptions,

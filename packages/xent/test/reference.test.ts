@@ -69,7 +69,13 @@ function checkValue(actual: unknown, expected: number | Json, rel: number, scale
   assert.deepEqual([...t.shape], expected.shape, `${where}: shape`);
   // A float32 output is the float64 result rounded to float32 (beyond float32's range: ±Infinity).
   const round = t.data instanceof Float32Array ? Math.fround : (v: number) => v;
-  allClose(t.data, expected.data.map((v) => round(num(v))), rel, scale, where);
+  allClose(
+    t.data,
+    expected.data.map((v) => round(num(v))),
+    rel,
+    scale,
+    where,
+  );
 }
 
 for (const file of files) {

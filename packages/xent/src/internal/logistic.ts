@@ -15,3 +15,16 @@ export function softplus(x: number): number {
 export function logistic(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
+
+/**
+ * The logistic loss of a logit x against a target y with positive weight pw, PyTorch's
+ * (1 - y) · x + (1 + (pw - 1) · y) · softplus(-x). For finite x it is evaluated as
+ * (1 - y) · softplus(x) + pw · y · softplus(-x), the same value (softplus(x) = x + softplus(-x)) as a
+ * sum of non-negative terms, so a confident negative (x = -40, y = 0) keeps its 4.2e-18 where the first
+ * form cancels -40 + 40 to 0. ±Infinity takes PyTorch's form, for its NaNs (0 · Infinity).
+ */
+export function logisticLoss(x: number, y: number, pw: number): number {
+  return Number.isFinite(x)
+    ? (1 - y) * softplus(x) + pw * y * softplus(-x)
+    : (1 - y) * x + (1 + (pw - 1) * y) * softplus(-x);
+}

@@ -41,8 +41,7 @@ export function readBroadcastWeight(
   // A weight of more dimensions than the input would grow the result: PyTorch rejects it.
   const fitsRank = ws.length <= shape.length;
   while (ws.length > 0 && ws[0] === 1) ws.shift();
-  const fits =
-    fitsRank && ws.every((d, k) => d === 1 || d === shape[shape.length - ws.length + k]);
+  const fits = fitsRank && ws.every((d, k) => d === 1 || d === shape[shape.length - ws.length + k]);
   if (!fits) {
     throw new RangeError(
       `${fn}: ${arg} of shape ${shapeText(w.shape)} does not broadcast to the input's shape ${shapeText(shape)}: each trailing dimension must be 1 or equal the input's`,

@@ -1,9 +1,10 @@
 import { BINARY_REDUCTIONS, readBinarySmoothing } from '../internal/binary.js';
 import { readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
-import { logistic, softplus } from '../internal/logistic.js';
+import { logistic, logisticLoss } from '../internal/logistic.js';
 import { lossResult } from '../internal/output.js';
 import { readBroadcastWeight } from '../internal/weights.js';
+import { bceFast } from '../kernels/bceFast.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
 import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
 
@@ -36,9 +37,12 @@ export interface BinaryCrossEntropyWithLogitsOptions<R extends BinaryReduction =
  *
  * Stable evaluation (the derivation TF.js's sigmoid_cross_entropy gives): log σ(x) = -softplus(-x) and
  * log(1 - σ(x)) = -x - softplus(-x), so
- *   loss = w · ((1 - y) · x + l · softplus(-x)),   l = 1 + (pw - 1) · y,
- *   softplus(-x) = max(-x, 0) + log1p(exp(-|x|)),
- * where exp only sees non-positive arguments: exact for every finite logit, no overflow, no log(0).
+ *   loss = w · ((1 - y) · x + l · softplus(-x)),   l = 1 + (pw - 1) · y   (PyTorch's form)
+ *        = w · ((1 - y) · softplus(x) + pw · y · softplus(-x))           (as softplus(x) = x + softplus(-x)),
+ *   softplus(z) = max(z, 0) + log1p(exp(-|z|)),
+ * where exp only sees non-positive arguments: no overflow, no log(0). The second form, a sum of
+ * non-negative terms, is the one evaluated for finite logits: it keeps a confident negative's tiny loss
+ * (x = -40, y = 0: 4.2e-18) that the first cancels to 0; ±Infinity takes the first, for PyTorch's NaNs.
  * Gradient, same pass: d loss / d x = w · (l · σ(x) - pw · y)   (w · (σ(x) - y) without posWeight).
  *
  * Accuracy: the tests assert 1e-10 relative for float64 against PyTorch.
@@ -80,7 +84,7 @@ export function binaryCrossEntropyWithLogits<R extends BinaryReduction = 'mean'>
  * @example
  * ```ts
  * binaryCrossEntropyWithLogitsWithGrad([2.2, -1.4, 0.4], [1, 0, 0], { reduction: 'sum' }).grad.data
- * // Float64Array [-0.0997504891196852, 0.19781611144141825, 0.598687660112452]
+ * // Float64Array [-0.09975048911968513, 0.19781611144141825, 0.598687660112452]
  * ```
  */
 export function binaryCrossEntropyWithLogitsWithGrad<R extends BinaryReduction = 'mean'>(
@@ -104,7 +108,14 @@ function run(
   const weight = readBroadcastWeight(FN, 'options.weight', options.weight, e.input.shape);
   const posWeight = readBroadcastWeight(FN, 'options.posWeight', options.posWeight, e.input.shape);
   const smoothing = readBinarySmoothing(FN, options.labelSmoothing);
-  const sum = kernel(e.input.data, e.target, weight, posWeight, smoothing, e.perElement, e.grad, e.scale);
+  // The common case (no weights or smoothing, a reduced result) goes to the WebAssembly / threaded /
+  // TypeScript kernels of ../kernels.
+  const x = e.input.data;
+  const fast =
+    !weight && !posWeight && smoothing === 0 && !e.perElement && e.target.constructor === x.constructor;
+  const sum = fast
+    ? bceFast({ x, y: e.target, grad: e.grad, scale: e.scale })
+    : kernel(x, e.target, weight, posWeight, smoothing, e.perElement, e.grad, e.scale);
   const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
   return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
 }
@@ -129,7 +140,7 @@ function kernel(
     const w = weight ? weight[k % wn] : 1;
     const pw = posWeight ? posWeight[k % pn] : 1;
     const l = 1 + (pw - 1) * y;
-    const loss = w * ((1 - y) * v + l * softplus(-v));
+    const loss = w * logisticLoss(v, y, pw);
     sum += loss;
     if (lossOut) lossOut[k] = loss;
     if (grad) grad[k] = w * (l * logistic(v) - pw * y) * scale;

@@ -10,6 +10,7 @@ import type { AxisLayout } from '../internal/layout.js';
 import { gradBuffer, lossResult, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
+import { ceFast } from '../kernels/crossEntropyFast.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
 import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
 
@@ -204,6 +205,12 @@ function kernel(
   ceScale: number,
   zScale: number,
 ): { ce: number; z: number } {
+  // The common case (class indices over contiguous classes, no smoothing, no softcap) goes to the
+  // WebAssembly / threaded / TypeScript row kernels of ../kernels, with the same row semantics.
+  if (inner === 1 && !soft && smoothing === 0 && softcap === 0 && (ignoreIndex | 0) === ignoreIndex) {
+    const job = { x, C, target, weight, ignoreIndex, zLoss, ceScale, zScale, grad, lossOut };
+    return ceFast(job, outer);
+  }
   let ceSum = 0;
   let zSum = 0;
   const keep = 1 - smoothing;

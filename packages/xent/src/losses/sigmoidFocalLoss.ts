@@ -1,7 +1,7 @@
 import { BINARY_REDUCTIONS } from '../internal/binary.js';
 import { checkNumberIn, readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
-import { logistic, softplus } from '../internal/logistic.js';
+import { logistic, logisticLoss } from '../internal/logistic.js';
 import { lossResult } from '../internal/output.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
 import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
@@ -30,7 +30,7 @@ export interface SigmoidFocalLossOptions<R extends BinaryReduction = BinaryReduc
  * Formula, with p = σ(x) and p_t = p · y + (1 - p) · (1 - y):
  *   loss = α_t · (1 - p_t)^γ · BCE(x, y),   α_t = α · y + (1 - α) · (1 - y)  (1 when α < 0)
  *
- * Stable evaluation: BCE(x, y) = (1 - y) · x + softplus(-x) as in {@link binaryCrossEntropyWithLogits}.
+ * Stable evaluation: BCE(x, y) = (1 - y) · softplus(x) + y · softplus(-x) as in {@link binaryCrossEntropyWithLogits}.
  * Gradient, same pass, by the product rule:
  *   d loss / d x = α_t · ((1 - p_t)^γ · (p - y) - γ · (1 - p_t)^(γ-1) · p (1 - p) (2y - 1) · BCE)
  * with the second term 0 when γ = 0 (as PyTorch's pow backward masks it).
@@ -71,7 +71,7 @@ export function sigmoidFocalLoss<R extends BinaryReduction = 'none'>(
  * @example
  * ```ts
  * sigmoidFocalLossWithGrad([2.2, -1.4, 0.4], [1, 0, 0], { reduction: 'sum' }).grad.data
- * // Float64Array [-0.0007187819114893646, 0.016184084140029815, 0.35793306517494805]
+ * // Float64Array [-0.0007187819114893646, 0.01618408414002981, 0.35793306517494805]
  * ```
  */
 export function sigmoidFocalLossWithGrad<R extends BinaryReduction = 'none'>(
@@ -112,7 +112,7 @@ function kernel(
   for (let k = 0; k < x.length; k++) {
     const y = target[k];
     const p = logistic(x[k]);
-    const bce = (1 - y) * x[k] + softplus(-x[k]);
+    const bce = logisticLoss(x[k], y, 1);
     const q = 1 - (p * y + (1 - p) * (1 - y));
     const a = alpha >= 0 ? alpha * y + (1 - alpha) * (1 - y) : 1;
     const modulator = q ** gamma;

@@ -708,7 +708,7 @@ test('crossEntropy(input, target, options) throws naming the option for a bad we
   );
 });
 
-test('crossEntropy(float32 logits, target) accumulates in float64: the reduced loss is that of the same values as float64', () => {
+test('crossEntropy(float32 logits, target) is the float64 result of the same values to float32 accuracy (float32 exponentials, float64 sums)', () => {
   const values = [
     3.96875, -1.265625, 4.640625, 1.4375, 4.015625, -3.890625, -2.15625, -3.796875, -4.609375, 4.96875,
     -1.9375, -4.53125,
@@ -720,18 +720,14 @@ test('crossEntropy(float32 logits, target) accumulates in float64: the reduced l
   const double = crossEntropyWithGrad({ data: Float64Array.from(values), shape: [3, 4] }, target, {
     reduction: 'sum',
   });
-  closeTo(scalar(single.loss), scalar(double.loss), REL64, 0, 'sum');
-  allClose(
-    single.grad.data,
-    Float32Array.from(double.grad.data),
-    2 ** -24,
-    0,
-    'grad: the float64 gradient rounded once',
-  );
+  // Each row's log-sum-exp is within a float32 ulp of its sum: an absolute error of ~2^-23 per row.
+  closeTo(scalar(single.loss), scalar(double.loss), 2 ** -22, 3, 'sum');
+  allClose(single.grad.data, Float32Array.from(double.grad.data), 2 ** -21, 2 ** -22, 'grad');
 });
 
 lossContracts({
   name: 'crossEntropy',
+  float32Kernels: true,
   loss: crossEntropy as unknown as AnyLoss,
   withGrad: crossEntropyWithGrad as unknown as AnyLossWithGrad,
   reductions: REDUCTIONS,

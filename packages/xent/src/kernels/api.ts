@@ -1,0 +1,154 @@
+/**
+ * The public controls of the fast kernels: `init`, `configureKernels`, `kernelInfo` and `allocTensor`.
+ */
+import type { Tensor } from '../tensor.js';
+import { config } from './config.js';
+import { readyWorkers, startPool, stopPool, threadCount } from './threads.js';
+import { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
+
+/** Options of {@link configureKernels}. */
+export interface KernelOptions {
+  /**
+   * Use the WebAssembly SIMD kernels (false: the TypeScript kernels everywhere).
+   * @defaultValue true where WebAssembly is available
+   */
+  readonly wasm?: boolean;
+  /**
+   * Worker threads besides the calling thread, for inputs in shared memory (see {@link allocTensor}).
+   * 0 switches threads off.
+   * @defaultValue the number of cores less one (at most 7) in Node's main thread; 0 in browsers and workers
+   */
+  readonly threads?: number;
+  /**
+   * Inputs with at least this many logits are split across the threads.
+   * @defaultValue 524288 (2^19)
+   */
+  readonly threadThreshold?: number;
+}
+
+/** What the kernels are set to: see {@link configureKernels}. */
+export interface KernelInfo {
+  /** Whether the WebAssembly kernels run (else the TypeScript ones). */
+  readonly wasm: boolean;
+  /** Worker threads configured, and how many have started and are ready. */
+  readonly threads: number;
+  readonly readyThreads: number;
+  readonly threadThreshold: number;
+}
+
+/**
+ * Sets which kernels run. Returns the resulting {@link kernelInfo}.
+ *
+ * @throws RangeError on a negative or non-integer thread count or threshold
+ * @example
+ * ```ts
+ * configureKernels({ threads: 0 }).threads
+ * // 0
+ * ```
+ */
+export function configureKernels(options: KernelOptions): KernelInfo {
+  const { wasm, threads, threadThreshold } = options;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64))
+    throw new RangeError(`configureKernels: threads must be an integer in [0, 64], got ${String(threads)}`);
+  if (threadThreshold !== undefined && !(Number.isInteger(threadThreshold) && threadThreshold >= 0))
+    throw new RangeError(
+      `configureKernels: threadThreshold must be a non-negative integer, got ${String(threadThreshold)}`,
+    );
+  if (wasm !== undefined) setWasmEnabled(wasm);
+  if (threads !== undefined) {
+    config.threads = threads;
+    if (threads === 0) void stopPool();
+  }
+  if (threadThreshold !== undefined) config.threadThreshold = threadThreshold;
+  return kernelInfo();
+}
+
+/**
+ * The kernels in use: WebAssembly or TypeScript, threads configured and ready, the threshold.
+ *
+ * @example
+ * ```ts
+ * kernelInfo().threadThreshold
+ * // 524288
+ * ```
+ */
+export function kernelInfo(): KernelInfo {
+  return {
+    wasm: wasmEnabled(),
+    threads: threadCount(),
+    readyThreads: readyWorkers(),
+    threadThreshold: config.threadThreshold,
+  };
+}
+
+/**
+ * Optional set-up: compiles the WebAssembly kernels asynchronously (needed only on a browser's main
+ * thread, which may refuse to compile the 16 KB module synchronously; elsewhere the first call compiles
+ * it synchronously, in about a millisecond) and starts the worker threads, resolving when they are
+ * ready (otherwise they start on the first large call on shared memory, and calls run on the calling
+ * thread until they are ready). Until the kernels are compiled, the TypeScript kernels run.
+ *
+ * @returns {@link kernelInfo} once ready
+ * @example
+ * ```ts
+ * init() instanceof Promise
+ * // true
+ * ```
+ */
+export async function init(): Promise<KernelInfo> {
+  await compileWasm();
+  if (threadCount() > 0) await startPool();
+  return kernelInfo();
+}
+
+/** Options of {@link allocTensor}. */
+export interface AllocOptions {
+  /**
+   * Back the tensor with a SharedArrayBuffer, so that the kernels' worker threads can read it (and write
+   * a gradient into it) without a copy. In browsers this needs a cross-origin isolated page.
+   * @defaultValue false
+   */
+  readonly shared?: boolean;
+}
+
+/**
+ * A zeroed tensor of the given shape and float type, optionally in shared memory. Allocate the logits
+ * and the `gradOut` buffer of a training loop once, this way, and reuse them: the losses then split
+ * large inputs across worker threads, and no step pays for fresh memory (touching a new page costs
+ * about as much as the kernels' work on it).
+ *
+ * @throws RangeError on a shape that is not a list of non-negative integers, TypeError on an unknown dtype
+ *   or when shared memory is asked for where there is none
+ * @example
+ * ```ts
+ * allocTensor([2, 3], 'float32', { shared: true }).data.buffer.constructor.name
+ * // "SharedArrayBuffer"
+ * ```
+ */
+export function allocTensor<D extends 'float32' | 'float64' = 'float32'>(
+  shape: readonly number[],
+  dtype?: D,
+  options?: AllocOptions,
+): Tensor<D extends 'float64' ? Float64Array : Float32Array> {
+  const kind = dtype ?? 'float32';
+  if (kind !== 'float32' && kind !== 'float64')
+    throw new TypeError(`allocTensor: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
+  let size = 1;
+  for (const d of shape) {
+    if (!(Number.isInteger(d) && d >= 0))
+      throw new RangeError(`allocTensor: shape [${shape.join(', ')}] must hold non-negative integers`);
+    size *= d;
+  }
+  const bytes = size * (kind === 'float32' ? 4 : 8);
+  let buffer: ArrayBuffer | SharedArrayBuffer;
+  if (options?.shared) {
+    const Shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer;
+    if (!Shared)
+      throw new TypeError(
+        'allocTensor: SharedArrayBuffer is unavailable here (a browser page needs cross-origin isolation)',
+      );
+    buffer = new Shared(bytes);
+  } else buffer = new ArrayBuffer(bytes);
+  const data = kind === 'float32' ? new Float32Array(buffer) : new Float64Array(buffer);
+  return { data, shape: [...shape] } as unknown as Tensor<D extends 'float64' ? Float64Array : Float32Array>;
+}

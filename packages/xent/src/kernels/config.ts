@@ -1,0 +1,37 @@
+/**
+ * Which kernels run: WebAssembly or TypeScript, how many threads, and above which size. Internal state
+ * behind the public `configureKernels` (kernels/api.ts); tests set it directly.
+ */
+
+export interface KernelConfig {
+  /** Rows stream through a WebAssembly scratch buffer of this many bytes (a row longer than it goes in pieces). */
+  scratchBytes: number;
+  /** Worker threads besides the calling thread (0: none; -1: not yet set, the default applies). */
+  threads: number;
+  /** Inputs of at least this many logits use the threads (when their memory is shared). */
+  threadThreshold: number;
+  /** Rows are handed to threads in this many chunks per thread (dynamic: whoever is free takes the next). */
+  chunksPerThread: number;
+  /** Whether the calling thread takes chunks too (tests switch it off to make the workers do all). */
+  callerWorks: boolean;
+}
+
+/**
+ * 512 KiB: a block of rows and its gradient (written in place) stay in a core's L2 cache between the
+ * copy in, the three sweeps and the copy out; (256, 128256) float32 rows (501 KiB) still fit whole.
+ */
+export const DEFAULT_SCRATCH_BYTES = 1 << 19;
+
+/**
+ * 2^19 logits (2 MiB of float32): below it, handing rows to a worker (a message and a wake-up, about
+ * 0.1 ms here) costs more than it saves; above it the kernel takes 0.3 ms or more per thread.
+ */
+export const DEFAULT_THREAD_THRESHOLD = 1 << 19;
+
+export const config: KernelConfig = {
+  scratchBytes: DEFAULT_SCRATCH_BYTES,
+  threads: -1,
+  threadThreshold: DEFAULT_THREAD_THRESHOLD,
+  chunksPerThread: 4,
+  callerWorks: true,
+};

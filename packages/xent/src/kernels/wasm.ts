@@ -1,0 +1,154 @@
+/**
+ * The WebAssembly kernels (assembly/, embedded in wasmBinary.ts) and the scratch memory that rows stream
+ * through. Compiled synchronously on first use (`new WebAssembly.Module`), which Node and Web Workers
+ * allow for any size; a browser's main thread may refuse it for a module of this size (28 KB), and then
+ * the TypeScript kernels run until `init()` has compiled it asynchronously. Where WebAssembly is missing
+ * or fails, `wasm()` is undefined and the TypeScript kernels are used.
+ */
+import { WASM_BASE64 } from './wasmBinary.js';
+
+// The few WebAssembly and base64 globals used, typed here: the library compiles against ES2022 alone
+// (no DOM or Node typings), and every host that has them has these shapes.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly kind?: 'module';
+}
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (m: WasmModule, imports: object) => { readonly exports: object };
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+}
+const host = globalThis as unknown as { WebAssembly?: WebAssemblyApi; atob?: (s: string) => string };
+
+/** The raw exports of assembly/index.ts (pointers are byte offsets into `memory`). */
+export interface WasmExports {
+  readonly memory: WasmMemory;
+  ceF32(
+    x: number,
+    n: number,
+    C: number,
+    t: number,
+    w: number,
+    ignore: number,
+    zLoss: number,
+    ceScale: number,
+    zScale: number,
+    grad: number,
+    lossOut: number,
+  ): number;
+  ceF64(
+    x: number,
+    n: number,
+    C: number,
+    t: number,
+    w: number,
+    ignore: number,
+    zLoss: number,
+    ceScale: number,
+    zScale: number,
+    grad: number,
+    lossOut: number,
+  ): number;
+  zSum(): number;
+  pieceMaxF32(p: number, len: number): number;
+  pieceMaxF64(p: number, len: number): number;
+  pieceExpSumF32(p: number, len: number, m: number, store: number): number;
+  pieceExpSumF64(p: number, len: number, m: number, store: number): number;
+  pieceScaleF32(p: number, len: number, k: number): void;
+  pieceScaleF64(p: number, len: number, k: number): void;
+  bceF32(x: number, y: number, n: number, grad: number, scale: number): number;
+  bceF64(x: number, y: number, n: number, grad: number, scale: number): number;
+  heapBase(): number;
+}
+
+/** An instance with views of its memory, renewed whenever the memory grows. */
+export interface Wasm {
+  readonly ex: WasmExports;
+  /** Bytes below this offset are the module's (AssemblyScript's static data: exp / log tables). */
+  readonly base: number;
+  f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
+}
+
+let module: WasmModule | undefined;
+let instance: Wasm | undefined;
+let failed = false;
+let enabled = true;
+
+function bytes(): Uint8Array {
+  const text = (host.atob as (s: string) => string)(WASM_BASE64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+function instantiate(m: WasmModule): Wasm {
+  const inst = new (host.WebAssembly as WebAssemblyApi).Instance(m, { env: { abort: () => {} } });
+  const ex = inst.exports as unknown as WasmExports;
+  const buf = ex.memory.buffer;
+  return {
+    ex,
+    base: ex.heapBase(),
+    f32: new Float32Array(buf),
+    f64: new Float64Array(buf),
+    i32: new Int32Array(buf),
+  };
+}
+
+/** The kernels, or undefined where WebAssembly is unavailable, failed, or is switched off. */
+export function wasm(): Wasm | undefined {
+  if (instance || !enabled || failed) return enabled ? instance : undefined;
+  try {
+    const api = host.WebAssembly;
+    if (!api || !host.atob) throw new Error('no WebAssembly');
+    module ??= new api.Module(bytes());
+    instance = instantiate(module);
+  } catch {
+    // No WebAssembly, or a browser main thread refusing synchronous compilation: the TypeScript kernels
+    // run, and init() may still compile the module asynchronously.
+    failed = true;
+  }
+  return instance;
+}
+
+/** Compiles the module asynchronously (for browser main threads); resolves to whether it is usable. */
+export async function compileWasm(): Promise<boolean> {
+  if (instance) return true;
+  try {
+    const api = host.WebAssembly;
+    if (!api || !host.atob) throw new Error('no WebAssembly');
+    module ??= await api.compile(bytes());
+    instance = instantiate(module);
+    failed = false;
+  } catch {
+    failed = true;
+  }
+  return instance !== undefined;
+}
+
+/** Switches the WebAssembly kernels on or off (off: the TypeScript kernels everywhere). */
+export function setWasmEnabled(on: boolean): void {
+  enabled = on;
+}
+
+export function wasmEnabled(): boolean {
+  return enabled && wasm() !== undefined;
+}
+
+/** Ensures the memory holds `size` bytes from w.base; returns w.base. Renews the views after growing. */
+export function reserve(w: Wasm, size: number): number {
+  const need = w.base + size;
+  const have = w.ex.memory.buffer.byteLength;
+  if (need > have) {
+    w.ex.memory.grow(Math.ceil((need - have) / 65536));
+    const buf = w.ex.memory.buffer;
+    w.f32 = new Float32Array(buf);
+    w.f64 = new Float64Array(buf);
+    w.i32 = new Int32Array(buf);
+  }
+  return w.base;
+}
