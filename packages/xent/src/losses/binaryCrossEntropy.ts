@@ -14,7 +14,7 @@ export interface BinaryCrossEntropyOptions<R extends BinaryReduction = BinaryRed
    * for an (N, C) input, for example).
    * @defaultValue no weighting
    */
-  readonly weight?: ArrayLike<number>;
+  readonly weight?: TensorLike;
   /**
    * ε in [0, 1]: targets become y · (1 - ε) + ε / 2 (Keras's binary label smoothing).
    * @defaultValue 0

@@ -12,16 +12,18 @@ import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
 export interface BinaryCrossEntropyWithLogitsOptions<R extends BinaryReduction = BinaryReduction>
   extends ReductionOptions<R> {
   /**
-   * Element weights, broadcast against the input by trailing dimensions.
+   * Element weights, broadcast against the input by trailing dimensions: a flat array is one trailing
+   * dimension; give `{ data, shape }` or nested arrays for others (a per-class weight of an (N, C, d)
+   * input has shape (C, 1)).
    * @defaultValue no weighting
    */
-  readonly weight?: ArrayLike<number>;
+  readonly weight?: TensorLike;
   /**
    * Weights of the positive term, broadcast against the input by trailing dimensions (usually one per
    * class, shape (C)): pw > 1 raises recall, pw < 1 precision. PyTorch suggests negatives / positives.
    * @defaultValue 1
    */
-  readonly posWeight?: ArrayLike<number>;
+  readonly posWeight?: TensorLike;
   /**
    * ε in [0, 1]: targets become y · (1 - ε) + ε / 2 (Keras's binary label smoothing).
    * @defaultValue 0

@@ -71,9 +71,10 @@ export interface CrossEntropyOptions<R extends Reduction = Reduction> extends Re
  * assert 1e-10, with a scale term of machine epsilon times the summed magnitudes).
  *
  * Special cases (as PyTorch): a NaN or +Infinity logit makes its element's loss and gradient NaN; a
- * -Infinity logit is a class of probability 0 (its gradient is 0; the loss is +Infinity if it is the
- * target class, or if label smoothing gives it weight); an empty batch, or every target ignored, gives
- * NaN for `'mean'` and 0 for `'sum'`.
+ * -Infinity logit is a class of probability 0 (its gradient is its softmax, 0, less its target weight:
+ * -1 for an unweighted target class; the loss is +Infinity if it is the target class, or if label
+ * smoothing gives it weight); an empty batch, or every target ignored, gives NaN for `'mean'` and 0 for
+ * `'sum'`; an ignored row's gradient is 0, or NaN when its softmax is NaN (as PyTorch's backward).
  *
  * Equivalent: PyTorch `F.cross_entropy`; Keras `SparseCategoricalCrossentropy(from_logits=True)` /
  * `CategoricalCrossentropy(from_logits=True)`; TF.js `tf.losses.softmaxCrossEntropy`; optax

@@ -13,7 +13,7 @@ export interface MultilabelSoftMarginLossOptions<R extends Reduction = Reduction
    * A weight per class (shape (C)), broadcast against the input by trailing dimensions.
    * @defaultValue no weighting
    */
-  readonly weight?: ArrayLike<number>;
+  readonly weight?: TensorLike;
 }
 
 /**
