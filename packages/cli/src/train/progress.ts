@@ -29,6 +29,9 @@ export function startEpochProgress(
           'xent train [{bar}] epoch {value}/{total} | train loss {train} | val loss {val} | {duration_formatted}',
         hideCursor: true,
         clearOnComplete: true,
+        // Training blocks the event loop, so the bar redraws only inside update(): cli-progress does so
+        // when twice its frame time has passed, every 80 ms at 25 frames per second.
+        fps: 25,
       },
       cliProgress.Presets.shades_classic,
     );
