@@ -395,6 +395,18 @@ async function agree(impls: Impl[], grad: boolean, where: string): Promise<Map<s
   return bad;
 }
 
+/**
+ * A short idle gap before each timed call: ONNX Runtime's and PyTorch's (OpenMP) thread pools spin on
+ * the cores for a while after a call returns, and on a 2-core machine whatever ran next (always the same
+ * implementation, since the order only rotates) lost a core to them. The gap lets them go to sleep.
+ */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 3));
+/**
+ * Only large shapes get the gap: small batches run back to back in a training loop, and a gap before a
+ * 10 µs call measures a cold start instead (caches, branch predictors, the JIT's inline caches).
+ */
+const SETTLE_MIN_LOGITS = 1 << 20;
+
 async function measure(
   fn: Fn,
   N: number,
@@ -414,6 +426,7 @@ async function measure(
     // The order rotates, so no implementation always follows the same one.
     for (let j = 0; j < impls.length; j++) {
       const i = (j + r) % impls.length;
+      if (N * C >= SETTLE_MIN_LOGITS) await settle();
       samples[i].push(await impls[i].time(grad));
     }
     floors.push(floorTime(N * C, grad));
@@ -501,7 +514,9 @@ async function main(): Promise<void> {
     '# xent loss kernels against their peers',
     '',
     'Written by `npm run bench` (bench/losses/run.ts): every implementation measured in the same run, on the same',
-    'seeded data, interleaved round by round; medians and minima over the rounds, the first call apart (warm-up).',
+    "seeded data, interleaved round by round, a 3 ms idle gap before each call on shapes of 2^20 logits or more (peers'",
+    'thread pools spin after a call);',
+    'medians and minima over the rounds, the first call apart (warm-up).',
     '"peer / best xent" is how many times longer a row takes than the fastest xent variant (the threaded one needs',
     'its tensors in shared memory: `allocTensor(shape, "float32", { shared: true })`); "/ floor" is the time over',
     'the memory floor measured in the same run (a WebAssembly SIMD read, or read + write in place, of the logits).',

@@ -28,3 +28,18 @@ export function expNonPositive(d: number): number {
   const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
   return p * FRAC[k & 31] * POW2[(k >> 5) + 1022];
 }
+
+/** 2^(-i/32), i = 0..4095: exp(d) for d down to -88 in one read (float32's exp is subnormal below -87.3). */
+const NEG32 = Float64Array.from({ length: 4096 }, (_, i) => 2 ** (-i / 32));
+const LN2_32 = Math.LN2 / 32;
+
+/**
+ * exp(d) for the float32 kernels, -88 <= d <= 0, to 6e-10 relative (far below float32's 6e-8 rounding):
+ * exp(d) = 2^(-i/32) · exp(r) with i = round(-d · 32 / ln 2), |r| <= ln 2 / 64, the power read from one
+ * table and exp(r) a cubic (truncation error r^4 / 24 <= 5.8e-10). Callers take Math.exp below -88.
+ */
+export function expF32Range(d: number): number {
+  const kf = d * INV + MAGIC - MAGIC;
+  const r = d - kf * LN2_32;
+  return (1 + r * (1 + r * (0.5 + r * (1 / 6)))) * NEG32[-kf | 0];
+}

@@ -14,7 +14,7 @@ import {
   init,
 } from '../../src/index.ts';
 import { config, DEFAULT_SCRATCH_BYTES } from '../../src/kernels/config.ts';
-import { expNonPositive } from '../../src/kernels/fastExp.ts';
+import { expF32Range, expNonPositive } from '../../src/kernels/fastExp.ts';
 import { stopPool, threadStats } from '../../src/kernels/threads.ts';
 import { reserve, wasm } from '../../src/kernels/wasm.ts';
 import { allClose, closeTo, REL32, REL64 } from '../support/close.ts';
@@ -263,4 +263,15 @@ test('the TypeScript exp is within 4e-15 relative of Math.exp on [-708, 0], 0 at
   assert.equal(expNonPositive(Number.NEGATIVE_INFINITY), 0);
   assert.ok(Number.isNaN(expNonPositive(Number.NaN)));
   assert.equal(expNonPositive(0), 1);
+});
+
+test('the TypeScript float32 exp is within 1e-9 relative of Math.exp on [-88, 0]', () => {
+  const r = rng(6);
+  for (let i = 0; i < 100000; i++) {
+    const d = -r() * (i % 2 ? 1 : 88);
+    const exact = Math.exp(d);
+    assert.ok(Math.abs(expF32Range(d) - exact) <= 1e-9 * exact, `exp(${d})`);
+  }
+  assert.equal(expF32Range(0), 1);
+  assert.ok(Math.abs(expF32Range(-88) - Math.exp(-88)) <= 1e-9 * Math.exp(-88));
 });
