@@ -39,3 +39,18 @@ export function lossResult(
   if (reduction === 'none') return { data: perElement as FloatArray, shape: [...shape] };
   return reduction === 'sum' ? sum : sum / divisor;
 }
+
+/** What a loss's private `run` returns: the loss, and the gradient when it was asked for. */
+export interface LossRun {
+  readonly loss: number | Tensor;
+  readonly grad?: Tensor;
+}
+
+/** The loss, with the gradient buffer as a tensor of the input's shape when there is one. */
+export function lossRun(
+  loss: number | Tensor,
+  grad: FloatArray | undefined,
+  shape: readonly number[],
+): LossRun {
+  return grad ? { loss, grad: { data: grad, shape: [...shape] } } : { loss };
+}

@@ -1,7 +1,7 @@
 import { BINARY_REDUCTIONS, readBinarySmoothing } from '../internal/binary.js';
 import { checkNumberIn, readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
-import { lossResult } from '../internal/output.js';
+import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import { readBroadcastWeight } from '../internal/weights.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
 import { describe, type FloatArray, type TargetLike, type Tensor, type TensorLike } from '../tensor.js';
@@ -96,7 +96,7 @@ function run(
   targetLike: TargetLike,
   optionsArg: (BinaryCrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(FN, optionsArg);
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'mean', withGrad);
   const x = e.input.data;
@@ -115,7 +115,7 @@ function run(
       : checkNumberIn(FN, 'options.epsilon', options.epsilon, 0, 0.5 - Number.EPSILON);
   const sum = kernel(x, e.target, weight, smoothing, epsilon, e.perElement, e.grad, e.scale);
   const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
-  return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
+  return lossRun(loss, e.grad, e.input.shape);
 }
 
 /** PyTorch's clamp of each log: log(0) becomes -100, so a saturated prediction costs at most 100. */

@@ -2,7 +2,7 @@ import { BINARY_REDUCTIONS, readBinarySmoothing } from '../internal/binary.js';
 import { readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
 import { logistic, logisticLoss } from '../internal/logistic.js';
-import { lossResult } from '../internal/output.js';
+import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import { readBroadcastWeight } from '../internal/weights.js';
 import { bceFast } from '../kernels/bceFast.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
@@ -104,7 +104,7 @@ function run(
   targetLike: TargetLike,
   optionsArg: (BinaryCrossEntropyWithLogitsOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(FN, optionsArg);
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'mean', withGrad);
   const weight = readBroadcastWeight(FN, 'options.weight', options.weight, e.input.shape);
@@ -119,7 +119,7 @@ function run(
     ? bceFast({ x, y: e.target, grad: e.grad, scale: e.scale })
     : kernel(x, e.target, weight, posWeight, smoothing, e.perElement, e.grad, e.scale);
   const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
-  return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
+  return lossRun(loss, e.grad, e.input.shape);
 }
 
 /** Loss and gradient per element, in the stable form above. Allocates nothing. */

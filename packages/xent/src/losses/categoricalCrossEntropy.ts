@@ -1,7 +1,7 @@
 import { checkIndices, checkNumberIn, checkReduction, readOptions } from '../internal/checks.js';
 import { classTarget } from '../internal/classTarget.js';
 import type { AxisLayout } from '../internal/layout.js';
-import { gradBuffer, lossResult, newLike } from '../internal/output.js';
+import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
 import { describe, type FloatArray, type TargetLike, type Tensor, type TensorLike } from '../tensor.js';
@@ -85,7 +85,7 @@ function run(
   targetLike: TargetLike,
   optionsArg: (CategoricalCrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(FN, optionsArg);
   const input = readTensor(FN, 'input', inputLike);
   const raw = readRaw(FN, 'target', targetLike);
@@ -107,7 +107,7 @@ function run(
   const scale = reduction === 'mean' ? 1 / elements : 1;
   const sum = kernel(input.data, layout, target, probabilities, epsilon, perElement, grad, scale);
   const loss = lossResult(reduction, sum, elements, perElement, indexShape);
-  return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
+  return lossRun(loss, grad, input.shape);
 }
 
 /** Per element: the row sum, the clipped log-loss, then the gradient through clip and renormalisation. */

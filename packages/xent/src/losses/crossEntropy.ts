@@ -7,7 +7,7 @@ import {
 } from '../internal/checks.js';
 import { classTarget } from '../internal/classTarget.js';
 import type { AxisLayout } from '../internal/layout.js';
-import { gradBuffer, lossResult, newLike } from '../internal/output.js';
+import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
 import { ceFast } from '../kernels/crossEntropyFast.js';
@@ -129,7 +129,7 @@ function run(
   targetLike: TargetLike,
   optionsArg: (CrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(fn, optionsArg);
   const input = readTensor(fn, 'input', inputLike);
   const rawTarget = readRaw(fn, 'target', targetLike);
@@ -183,7 +183,7 @@ function run(
   );
   const total = mean ? sums.ce / weightSum + (zLoss > 0 ? sums.z / counted : 0) : sums.ce + sums.z;
   const loss = lossResult(reduction, total, 1, perElement, indexShape);
-  return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
+  return lossRun(loss, grad, input.shape);
 }
 
 /**

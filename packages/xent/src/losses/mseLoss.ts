@@ -1,6 +1,6 @@
 import { readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
-import { lossResult } from '../internal/output.js';
+import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
 import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
 
@@ -70,7 +70,7 @@ function run(
   targetLike: TargetLike,
   optionsArg: (MseLossOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(FN, optionsArg);
   const e = readElementwise(
     FN,
@@ -83,7 +83,7 @@ function run(
   );
   const sum = kernel(e.input.data, e.target, e.perElement, e.grad, e.scale);
   const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
-  return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
+  return lossRun(loss, e.grad, e.input.shape);
 }
 
 function kernel(

@@ -1,6 +1,6 @@
 import { checkReduction, checkSameShape, readOptions } from '../internal/checks.js';
 import { logistic, softplus } from '../internal/logistic.js';
-import { gradBuffer, lossResult, newLike } from '../internal/output.js';
+import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readBroadcastWeight } from '../internal/weights.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
@@ -83,7 +83,7 @@ function run(
   targetLike: TargetLike,
   optionsArg: (MultilabelSoftMarginLossOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(FN, optionsArg);
   const input = readTensor(FN, 'input', inputLike);
   // PyTorch averages over the last dimension, whatever the rank: (N, C), (C), or (N, d1, ..., C).
@@ -103,7 +103,7 @@ function run(
   const scale = reduction === 'mean' ? 1 / outer : 1;
   const sum = kernel(input.data, toFloat(raw.data), outer, classes, weight, perSample, grad, scale);
   const loss = lossResult(reduction, sum, outer, perSample, input.shape.slice(0, -1));
-  return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
+  return lossRun(loss, grad, input.shape);
 }
 
 /** Per sample: the class-averaged logistic loss, and its gradient. Allocates nothing. */

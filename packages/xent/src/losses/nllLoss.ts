@@ -1,7 +1,7 @@
 import { checkIndices, checkInteger, checkReduction, readOptions } from '../internal/checks.js';
 import { classTarget } from '../internal/classTarget.js';
 import type { AxisLayout } from '../internal/layout.js';
-import { gradBuffer, lossResult, newLike } from '../internal/output.js';
+import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../internal/output.js';
 import { readRaw, readTensor } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
@@ -87,7 +87,7 @@ function run(
   targetLike: TargetLike,
   optionsArg: (NllLossOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(fn, optionsArg);
   const input = readTensor(fn, 'input', inputLike);
   const target = readRaw(fn, 'target', targetLike);
@@ -107,7 +107,7 @@ function run(
   const scale = reduction === 'mean' ? 1 / weightSum : 1;
   const sum = kernel(input.data, layout, target.data, weight, ignoreIndex, perElement, grad, scale);
   const loss = lossResult(reduction, sum, weightSum, perElement, indexShape);
-  return grad ? { loss, grad: { data: grad, shape: [...input.shape] } } : { loss };
+  return lossRun(loss, grad, input.shape);
 }
 
 /** Picks -w[t] · x[t] per element and writes the gradient's one non-zero per element. Allocates nothing. */

@@ -2,7 +2,7 @@ import { BINARY_REDUCTIONS } from '../internal/binary.js';
 import { checkNumberIn, readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
 import { logistic, logisticLoss } from '../internal/logistic.js';
-import { lossResult } from '../internal/output.js';
+import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
 import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
 
@@ -89,14 +89,14 @@ function run(
   targetLike: TargetLike,
   optionsArg: (SigmoidFocalLossOptions & GradOptions) | undefined,
   withGrad: boolean,
-): { loss: number | Tensor; grad?: Tensor } {
+): LossRun {
   const options = readOptions(FN, optionsArg);
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'none', withGrad);
   const alpha = checkNumberIn(FN, 'options.alpha', options.alpha ?? 0.25, Number.NEGATIVE_INFINITY, 1);
   const gamma = checkNumberIn(FN, 'options.gamma', options.gamma ?? 2, 0, Number.MAX_VALUE);
   const sum = kernel(e.input.data, e.target, alpha, gamma, e.perElement, e.grad, e.scale);
   const loss = lossResult(e.reduction, sum, e.divisor, e.perElement, e.input.shape);
-  return e.grad ? { loss, grad: { data: e.grad, shape: [...e.input.shape] } } : { loss };
+  return lossRun(loss, e.grad, e.input.shape);
 }
 
 function kernel(
