@@ -2,8 +2,9 @@
  * The fast path of binaryCrossEntropyWithLogits: WebAssembly, threaded for large inputs in shared
  * memory, or TypeScript where WebAssembly is unavailable. Returns the summed losses.
  */
-import { type BceJob, bceTs, bceWasm } from './bceRows.js';
+import { type BceJob, bceWasm } from './bceRows.js';
 import { runThreaded } from './threads.js';
+import { bceTs } from './tsKernels.js';
 import { wasm } from './wasm.js';
 
 export function bceFast(job: BceJob): number {

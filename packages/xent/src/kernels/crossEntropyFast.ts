@@ -4,8 +4,8 @@
  * TypeScript rows where WebAssembly is unavailable.
  */
 import { type CeJob, ceRowsWasm } from './crossEntropyRows.js';
-import { ceRowsTs } from './crossEntropyTs.js';
 import { runThreaded } from './threads.js';
+import { ceRowsTs } from './tsKernels.js';
 import { wasm } from './wasm.js';
 
 /** Runs the job over `rows` rows; returns the summed cross-entropy and z-loss terms. */

@@ -14,8 +14,8 @@ import {
   init,
 } from '../../src/index.ts';
 import { config, DEFAULT_SCRATCH_BYTES } from '../../src/kernels/config.ts';
-import { expF32Range, expNonPositive } from '../../src/kernels/fastExp.ts';
 import { stopPool, threadStats } from '../../src/kernels/threads.ts';
+import { expF32Range, expNonPositive } from '../../src/kernels/tsKernels.ts';
 import { reserve, wasm } from '../../src/kernels/wasm.ts';
 import { allClose, closeTo, REL32, REL64 } from '../support/close.ts';
 
@@ -166,6 +166,55 @@ for (const kind of ['float32', 'float64'] as Kind[]) {
   }
 }
 
+for (const kind of ['float32', 'float64'] as Kind[]) {
+  test(`crossEntropyWithGrad(${kind}) agrees on every path for rows whose running maximum keeps rising (the TypeScript sweep's segments)`, () => {
+    const C = 300;
+    const rows: number[][] = [
+      Array.from({ length: C }, (_, c) => c / 10), // ascending: every value a new maximum
+      Array.from({ length: C }, (_, c) => -c / 10), // descending: one
+      Array.from({ length: C }, (_, c) => (c < 3 ? Number.NEGATIVE_INFINITY : Math.sin(c))), // -Infinity first
+      Array.from({ length: C }, (_, c) => (c === 0 ? -30 : c === 150 ? 30 : c % 7)), // target 150: p ≈ 1
+      Array.from({ length: C }, (_, c) => (c === 10 ? 25 : c < 200 ? c / 20 : 12)), // target 10, rises after it
+      Array.from({ length: C }, (_, c) => (c * 37) % 101), // target last
+    ];
+    const t = Int32Array.from([C - 1, 0, 5, 150, 10, C - 1]);
+    const N = rows.length;
+    const x = kind === 'float32' ? new Float32Array(N * C) : new Float64Array(N * C);
+    rows.forEach((row, r) => {
+      x.set(row, r * C);
+    });
+    const w = new Float64Array(C).fill(1);
+    const ref = referenceCe(x, t, C, w, 1e-4, -100);
+    const rel = kind === 'float32' ? REL32 : REL64;
+    const round = kind === 'float32' ? Math.fround : (v: number) => v;
+    for (const [path, set] of PATHS) {
+      set();
+      try {
+        const opts = { zLoss: 1e-4, reduction: 'sum' as const };
+        const r = crossEntropyWithGrad({ data: x, shape: [N, C] }, t, {
+          ...opts,
+          gradOut: sharedFloats(kind, N * C),
+        });
+        const none = crossEntropy({ data: x, shape: [N, C] }, t, { ...opts, reduction: 'none' });
+        assert.equal(
+          r.loss,
+          crossEntropy({ data: x, shape: [N, C] }, t, opts),
+          `${path}: same loss with or without the gradient`,
+        );
+        allClose(none.data, Array.from(ref.losses, round), 2 * rel, 1e-2, `${path} losses`);
+        allClose(r.grad.data, Array.from(ref.grad, round), 2 * rel, 1e-2, `${path} grad`);
+        // The target's entry of the confident rows, relative to its own (small) size.
+        for (const row of [3, 4]) {
+          const i = row * C + t[row];
+          closeTo(r.grad.data[i], round(ref.grad[i]), 4 * rel, 0, `${path} grad of row ${row}'s target`);
+        }
+      } finally {
+        reset();
+      }
+    }
+  });
+}
+
 test('crossEntropy forward sums agree across kernel paths on (65, 40000) float32 rows longer than the scratch buffer', () => {
   const N = 65;
   const C = 40000;
@@ -253,7 +302,7 @@ test('the WebAssembly float32 exp is within 1 ulp of float32 for every argument 
   }
 });
 
-test('the TypeScript exp is within 4e-15 relative of Math.exp on [-708, 0], 0 at -Infinity and NaN at NaN', () => {
+test('the TypeScript exp is within 4e-15 relative of Math.exp on [-708, 0], Math.exp below, 0 at -Infinity and NaN', () => {
   const r = rng(5);
   for (let i = 0; i < 100000; i++) {
     const d = -r() * (i % 2 ? 1 : 708);
@@ -261,7 +310,8 @@ test('the TypeScript exp is within 4e-15 relative of Math.exp on [-708, 0], 0 at
     assert.ok(Math.abs(expNonPositive(d) - exact) <= 4e-15 * exact, `exp(${d})`);
   }
   assert.equal(expNonPositive(Number.NEGATIVE_INFINITY), 0);
-  assert.ok(Number.isNaN(expNonPositive(Number.NaN)));
+  assert.equal(expNonPositive(Number.NaN), 0);
+  assert.equal(expNonPositive(-720), Math.exp(-720));
   assert.equal(expNonPositive(0), 1);
 });
 
