@@ -4,7 +4,7 @@ import { readElementwise } from '../internal/elementwise.js';
 import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import { readBroadcastWeight } from '../internal/weights.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
-import { describe, type FloatArray, type TargetLike, type Tensor, type TensorLike } from '../tensor.js';
+import { describe, type FloatArray, type TargetLike, type TensorLike } from '../tensor.js';
 
 /** Options of {@link binaryCrossEntropy}: PyTorch's keyword arguments, plus Keras's `labelSmoothing` and `epsilon`. */
 export interface BinaryCrossEntropyOptions<R extends BinaryReduction = BinaryReduction>

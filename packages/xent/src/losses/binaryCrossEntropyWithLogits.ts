@@ -6,7 +6,7 @@ import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import { readBroadcastWeight } from '../internal/weights.js';
 import { bceFast } from '../kernels/bceFast.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
+import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 
 /** Options of {@link binaryCrossEntropyWithLogits}: PyTorch's keyword arguments, plus Keras's `labelSmoothing`. */
 export interface BinaryCrossEntropyWithLogitsOptions<R extends BinaryReduction = BinaryReduction>

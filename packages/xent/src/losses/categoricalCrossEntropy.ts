@@ -4,7 +4,7 @@ import type { AxisLayout } from '../internal/layout.js';
 import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
-import { describe, type FloatArray, type TargetLike, type Tensor, type TensorLike } from '../tensor.js';
+import { describe, type FloatArray, type TargetLike, type TensorLike } from '../tensor.js';
 
 /** Options of {@link categoricalCrossEntropy}: Keras's. */
 export interface CategoricalCrossEntropyOptions<R extends Reduction = Reduction> extends ReductionOptions<R> {

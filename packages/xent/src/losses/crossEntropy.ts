@@ -12,7 +12,7 @@ import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
 import { ceFast } from '../kernels/crossEntropyFast.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
+import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 
 /** Options of {@link crossEntropy}: PyTorch's keyword arguments in camelCase, plus `zLoss` and `softcap`. */
 export interface CrossEntropyOptions<R extends Reduction = Reduction> extends ReductionOptions<R> {

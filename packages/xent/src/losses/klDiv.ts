@@ -2,7 +2,7 @@ import { checkBoolean, readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
 import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
+import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 
 /** Options of {@link klDiv}: PyTorch's keyword arguments in camelCase. */
 export interface KlDivOptions<R extends BinaryReduction = BinaryReduction> extends ReductionOptions<R> {

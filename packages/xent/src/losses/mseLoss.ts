@@ -2,7 +2,7 @@ import { readOptions } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
 import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
+import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 
 /** Options of {@link mseLoss}. */
 export type MseLossOptions<R extends Reduction = Reduction> = ReductionOptions<R>;

@@ -4,7 +4,7 @@ import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../inter
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readBroadcastWeight } from '../internal/weights.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
+import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 
 /** Options of {@link multilabelSoftMarginLoss}: PyTorch's keyword arguments. */
 export interface MultilabelSoftMarginLossOptions<R extends Reduction = Reduction>

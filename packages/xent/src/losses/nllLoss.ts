@@ -5,7 +5,7 @@ import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../inter
 import { readRaw, readTensor } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
+import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 
 /** Options of {@link nllLoss}: PyTorch's keyword arguments in camelCase. */
 export interface NllLossOptions<R extends Reduction = Reduction> extends ReductionOptions<R> {

@@ -4,7 +4,7 @@ import { readElementwise } from '../internal/elementwise.js';
 import { logistic, logisticLoss } from '../internal/logistic.js';
 import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
-import type { FloatArray, TargetLike, Tensor, TensorLike } from '../tensor.js';
+import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 
 /** Options of {@link sigmoidFocalLoss}: torchvision's keyword arguments. */
 export interface SigmoidFocalLossOptions<R extends BinaryReduction = BinaryReduction>
