@@ -115,7 +115,9 @@ class TorchServer {
   private readonly proc;
   private readonly lines: AsyncIterator<string>;
   constructor(reuse: boolean) {
-    const env = { ...process.env, OMP_NUM_THREADS: '2' };
+    // PASSIVE: OpenMP threads sleep when a call returns instead of spinning on the cores for a while,
+    // which took a core from whatever ran next (PyTorch's own 2-thread medians gained most).
+    const env = { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' };
     if (reuse) Object.assign(env, { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: '1099511627776' });
     this.proc = spawn('/usr/bin/python3', [join(HERE, 'torch_peer.py')], {
       env,
@@ -282,7 +284,13 @@ async function implementations(
 
   if (ce) {
     for (const threads of [1, 2]) {
-      const opts = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' as const };
+      const opts = {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential' as const,
+        // The pool's threads sleep after a call rather than spin (as PyTorch's, see TorchServer).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      };
       const fwd = await ort.InferenceSession.create(softmaxCrossEntropyModel(false), opts);
       const bwd = await ort.InferenceSession.create(softmaxCrossEntropyModel(true), opts);
       const feeds = {
@@ -396,11 +404,15 @@ async function agree(impls: Impl[], grad: boolean, where: string): Promise<Map<s
 }
 
 /**
- * A short idle gap before each timed call: ONNX Runtime's and PyTorch's (OpenMP) thread pools spin on
- * the cores for a while after a call returns, and on a 2-core machine whatever ran next (always the same
- * implementation, since the order only rotates) lost a core to them. The gap lets them go to sleep.
+ * Before each timed call on a large shape: a full garbage collection, then a short idle gap. The peers
+ * allocate (TF.js a new tensor per call), and V8's background GC threads then took the second core from
+ * whatever ran next, a threaded implementation most; ONNX Runtime and PyTorch run with their thread pools
+ * told not to spin after a call (see their set-up), which on a 2-core machine did the same.
  */
-const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 3));
+const settle = () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  return new Promise<void>((resolve) => setTimeout(resolve, 3));
+};
 /**
  * Only large shapes get the gap: small batches run back to back in a training loop, and a gap before a
  * 10 µs call measures a cold start instead (caches, branch predictors, the JIT's inline caches).
@@ -514,8 +526,8 @@ async function main(): Promise<void> {
     '# xent loss kernels against their peers',
     '',
     'Written by `npm run bench` (bench/losses/run.ts): every implementation measured in the same run, on the same',
-    "seeded data, interleaved round by round, a 3 ms idle gap before each call on shapes of 2^20 logits or more (peers'",
-    'thread pools spin after a call);',
+    'seeded data, interleaved round by round; before each call on shapes of 2^20 logits or more, a full garbage',
+    "collection and a 3 ms idle gap (ONNX Runtime's and PyTorch's thread pools are set not to spin after a call);",
     'medians and minima over the rounds, the first call apart (warm-up).',
     '"peer / best xent" is how many times longer a row takes than the fastest xent variant (the threaded one needs',
     'its tensors in shared memory: `allocTensor(shape, "float32", { shared: true })`); "/ floor" is the time over',
