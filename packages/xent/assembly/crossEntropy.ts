@@ -1,7 +1,9 @@
 /**
  * Cross-entropy of rows of logits against class indices: the fast path of crossEntropy (index targets,
  * classes contiguous, no label smoothing, no softcap). Per row: the max; exp(x - max) summed and, for the
- * gradient, written over x; one scaling sweep. The gradient is computed in place of the logits.
+ * gradient, written to the gradient's row; one scaling sweep of that row. The gradient may be written in
+ * place of the logits (out = x: the host's copies in a scratch buffer) or elsewhere (tensors in shared
+ * kernel memory, no copy).
  *
  * Row semantics are those of the TypeScript kernel in src/losses/crossEntropy.ts:
  *   loss = w[t] · ((m - x[t]) + log S) + zLoss · lse²,   lse = m + log S,   S = Σ exp(x - m)
@@ -30,6 +32,7 @@ function ceRows<T>(
   zLoss: f64,
   ceScale: f64,
   zScale: f64,
+  out: usize,
   grad: bool,
   lossOut: usize,
 ): f64 {
@@ -38,14 +41,15 @@ function ceRows<T>(
   let zs: f64 = 0;
   for (let r = 0; r < n; r++) {
     const p = x + <usize>r * <usize>C * sizeof<T>();
+    const o = out + <usize>r * <usize>C * sizeof<T>();
     const t = load<i32>(tgt + (<usize>r << 2));
     const m = f32 ? maxF32(p, C) : maxF64(p, C);
     const finite = m - m == 0;
     if (t == ignore) {
       if (lossOut) store<f64>(lossOut + (<usize>r << 3), 0);
       if (grad) {
-        if (f32) fillF32(p, C, finite ? 0 : NaN);
-        else fillF64(p, C, finite ? 0 : NaN);
+        if (f32) fillF32(o, C, finite ? 0 : NaN);
+        else fillF64(o, C, finite ? 0 : NaN);
       }
       continue;
     }
@@ -54,16 +58,16 @@ function ceRows<T>(
       zs += NaN;
       if (lossOut) store<f64>(lossOut + (<usize>r << 3), NaN);
       if (grad) {
-        if (f32) fillF32(p, C, NaN);
-        else fillF64(p, C, NaN);
+        if (f32) fillF32(o, C, NaN);
+        else fillF64(o, C, NaN);
       }
       continue;
     }
     const pt = p + <usize>t * sizeof<T>();
     const xt: f64 = f32 ? <f64>load<f32>(pt) : load<f64>(pt);
     let s: f64;
-    if (f32) s = grad ? expSumF32(p, C, m, true) : expSumF32(p, C, m, false);
-    else s = grad ? expSumF64(p, C, m, true) : expSumF64(p, C, m, false);
+    if (f32) s = grad ? expSumF32(p, o, C, m, true) : expSumF32(p, o, C, m, false);
+    else s = grad ? expSumF64(p, o, C, m, true) : expSumF64(p, o, C, m, false);
     const logS = Math.log(s);
     const lse = m + logS;
     const wt: f64 = w ? load<f64>(w + (<usize>t << 3)) : 1.0;
@@ -77,14 +81,15 @@ function ceRows<T>(
       // (S - e[t] is the sum of the other exponentials, not a difference of two numbers near 1).
       const zPart = zLoss > 0 ? zScale * 2 * zLoss * lse : 0;
       const k = (ceScale * wt + zPart) / s;
+      const ot = o + <usize>t * sizeof<T>();
       if (f32) {
-        const et = <f64>load<f32>(pt);
-        scaleF32(p, C, k);
-        store<f32>(pt, <f32>((zPart * et - ceScale * wt * (s - et)) / s));
+        const et = <f64>load<f32>(ot);
+        scaleF32(o, C, k);
+        store<f32>(ot, <f32>((zPart * et - ceScale * wt * (s - et)) / s));
       } else {
-        const et = load<f64>(pt);
-        scaleF64(p, C, k);
-        store<f64>(pt, (zPart * et - ceScale * wt * (s - et)) / s);
+        const et = load<f64>(ot);
+        scaleF64(o, C, k);
+        store<f64>(ot, (zPart * et - ceScale * wt * (s - et)) / s);
       }
     }
   }
@@ -93,9 +98,9 @@ function ceRows<T>(
 }
 
 /**
- * n rows of C float32 logits at x, int32 targets at tgt, float64 class weights at w (0: none). With grad,
- * the gradient replaces the logits; with lossOut, the per-row losses are written there as float64.
- * Returns the summed cross-entropy terms (the z-loss terms: zSum()).
+ * n rows of C float32 logits at x, int32 targets at tgt, float64 class weights at w (0: none). With out
+ * (not 0), the gradient is written there (out = x: in place of the logits); with lossOut, the per-row
+ * losses are written there as float64. Returns the summed cross-entropy terms (the z-loss terms: zSum()).
  */
 export function ceF32(
   x: usize,
@@ -107,12 +112,12 @@ export function ceF32(
   zLoss: f64,
   ceScale: f64,
   zScale: f64,
-  grad: bool,
+  out: usize,
   lossOut: usize,
 ): f64 {
-  return grad
-    ? ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, true, lossOut)
-    : ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, false, lossOut);
+  return out
+    ? ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, out, true, lossOut)
+    : ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, 0, false, lossOut);
 }
 
 /** As ceF32, for float64 logits. */
@@ -126,12 +131,12 @@ export function ceF64(
   zLoss: f64,
   ceScale: f64,
   zScale: f64,
-  grad: bool,
+  out: usize,
   lossOut: usize,
 ): f64 {
-  return grad
-    ? ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, true, lossOut)
-    : ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, false, lossOut);
+  return out
+    ? ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, out, true, lossOut)
+    : ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, 0, false, lossOut);
 }
 
 // Pieces of a row longer than the scratch buffer, called once per piece by the host.
@@ -145,10 +150,10 @@ export function pieceMaxF64(p: usize, len: i32): f64 {
 }
 /** Σ exp(x - m) of a piece; with store, the exponentials replace the piece. */
 export function pieceExpSumF32(p: usize, len: i32, m: f64, store: bool): f64 {
-  return store ? expSumF32(p, len, m, true) : expSumF32(p, len, m, false);
+  return store ? expSumF32(p, p, len, m, true) : expSumF32(p, p, len, m, false);
 }
 export function pieceExpSumF64(p: usize, len: i32, m: f64, store: bool): f64 {
-  return store ? expSumF64(p, len, m, true) : expSumF64(p, len, m, false);
+  return store ? expSumF64(p, p, len, m, true) : expSumF64(p, p, len, m, false);
 }
 /** Multiplies a piece by k. */
 export function pieceScaleF32(p: usize, len: i32, k: f64): void {

@@ -51,14 +51,14 @@ export function maxF32(p: usize, len: i32): f64 {
 }
 
 /**
- * exp(x - m) of the 16 float32 values at q (exp4f's arithmetic, four vectors in lockstep), written over
- * them with `write`; returns their sum as float64 x 2. In lockstep, each of EXP4F's constants is loaded
+ * exp(x - m) of the 16 float32 values at q (exp4f's arithmetic, four vectors in lockstep), written at o
+ * with `write`; returns their sum as float64 x 2. In lockstep, each of EXP4F's constants is loaded
  * where it is used, by four vectors at once: with the eleven constants held in registers beside four
  * exponentials in flight, V8 ran out of the 16 SIMD registers and spilled (the sweep ran 15% slower).
  */
 // @ts-expect-error: decorator
 @inline
-function exp16F32(q: usize, m4: v128, write: bool): v128 {
+function exp16F32(q: usize, o: usize, m4: v128, write: bool): v128 {
   const d0 = f32x4.sub(v128.load(q), m4);
   const d1 = f32x4.sub(v128.load(q, 16), m4);
   const d2 = f32x4.sub(v128.load(q, 32), m4);
@@ -107,10 +107,10 @@ function exp16F32(q: usize, m4: v128, write: bool): v128 {
   const e2 = v128.and(i32x4.add(p2, i32x4.shl(t2, 23)), f32x4.ge(d2, c));
   const e3 = v128.and(i32x4.add(p3, i32x4.shl(t3, 23)), f32x4.ge(d3, c));
   if (write) {
-    v128.store(q, e0);
-    v128.store(q, e1, 16);
-    v128.store(q, e2, 32);
-    v128.store(q, e3, 48);
+    v128.store(o, e0);
+    v128.store(o, e1, 16);
+    v128.store(o, e2, 32);
+    v128.store(o, e3, 48);
   }
   const a = f64x2.add(f64x2.promote_low_f32x4(e0), f64x2.promote_low_f32x4(v128.shuffle<f32>(e0, e0, 2, 3, 2, 3)));
   const b = f64x2.add(f64x2.promote_low_f32x4(e1), f64x2.promote_low_f32x4(v128.shuffle<f32>(e1, e1, 2, 3, 2, 3)));
@@ -120,22 +120,24 @@ function exp16F32(q: usize, m4: v128, write: bool): v128 {
 }
 
 /**
- * Σ exp(x - m) over the row, in float64; with `write`, each exp(x - m) is written over its x. m finite,
- * no NaN. Each exponential is within 1 ulp of float32 (exp4f), the sum adds them in float64.
+ * Σ exp(x - m) over the row at p, in float64; with `write`, each exp(x - m) is written at the same
+ * position of the row at o (o = p: in place). m finite, no NaN. Each exponential is within 1 ulp of
+ * float32 (exp4f), the sum adds them in float64.
  */
 // @ts-expect-error: decorator
 @inline
-export function expSumF32(p: usize, len: i32, m: f64, write: bool): f64 {
+export function expSumF32(p: usize, o: usize, len: i32, m: f64, write: bool): f64 {
   const m4 = f32x4.splat(<f32>m);
   let s0 = f64x2.splat(0);
   let s1 = s0;
   let i = 0;
   for (; i + 32 <= len; i += 32) {
-    s0 = f64x2.add(s0, exp16F32(p + (<usize>i << 2), m4, write));
-    s1 = f64x2.add(s1, exp16F32(p + (<usize>i << 2) + 64, m4, write));
+    const q = <usize>i << 2;
+    s0 = f64x2.add(s0, exp16F32(p + q, o + q, m4, write));
+    s1 = f64x2.add(s1, exp16F32(p + q + 64, o + q + 64, m4, write));
   }
   if (i + 16 <= len) {
-    s0 = f64x2.add(s0, exp16F32(p + (<usize>i << 2), m4, write));
+    s0 = f64x2.add(s0, exp16F32(p + (<usize>i << 2), o + (<usize>i << 2), m4, write));
     i += 16;
   }
   if (i + 4 <= len) {
@@ -151,9 +153,9 @@ export function expSumF32(p: usize, len: i32, m: f64, write: bool): f64 {
     const k9 = v128.load(EXP4F, 144);
     const k10 = v128.load(EXP4F, 160);
     for (; i + 4 <= len; i += 4) {
-      const q = p + (<usize>i << 2);
-      const e = exp4f(f32x4.sub(v128.load(q), m4), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10);
-      if (write) v128.store(q, e);
+      const q = <usize>i << 2;
+      const e = exp4f(f32x4.sub(v128.load(p + q), m4), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10);
+      if (write) v128.store(o + q, e);
       s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
       s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));
     }
@@ -163,9 +165,9 @@ export function expSumF32(p: usize, len: i32, m: f64, write: bool): f64 {
   // The last 1 to 3 values in float64 (d = x - m exact): short rows are all tail, and float32 SIMD
   // arithmetic there put 2-class losses outside float32's tolerance.
   for (; i < len; i++) {
-    const q = p + (<usize>i << 2);
-    const e = <f32>Math.exp(<f64>load<f32>(q) - m);
-    if (write) store<f32>(q, e);
+    const q = <usize>i << 2;
+    const e = <f32>Math.exp(<f64>load<f32>(p + q) - m);
+    if (write) store<f32>(o + q, e);
     s += <f64>e;
   }
   return s;
@@ -226,7 +228,7 @@ export function maxF64(p: usize, len: i32): f64 {
 
 // @ts-expect-error: decorator
 @inline
-export function expSumF64(p: usize, len: i32, m: f64, write: bool): f64 {
+export function expSumF64(p: usize, o: usize, len: i32, m: f64, write: bool): f64 {
   const j0 = v128.load(EXP2D, 0);
   const j1 = v128.load(EXP2D, 16);
   const j2 = v128.load(EXP2D, 32);
@@ -248,12 +250,12 @@ export function expSumF64(p: usize, len: i32, m: f64, write: bool): f64 {
   let s1 = s0;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
-    const q = p + (<usize>i << 3);
-    const e0 = exp2d(f64x2.sub(v128.load(q), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15);
-    const e1 = exp2d(f64x2.sub(v128.load(q, 16), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15);
+    const q = <usize>i << 3;
+    const e0 = exp2d(f64x2.sub(v128.load(p + q), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15);
+    const e1 = exp2d(f64x2.sub(v128.load(p + q, 16), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15);
     if (write) {
-      v128.store(q, e0);
-      v128.store(q, e1, 16);
+      v128.store(o + q, e0);
+      v128.store(o + q, e1, 16);
     }
     s0 = f64x2.add(s0, e0);
     s1 = f64x2.add(s1, e1);
@@ -261,9 +263,9 @@ export function expSumF64(p: usize, len: i32, m: f64, write: bool): f64 {
   s0 = f64x2.add(s0, s1);
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   for (; i < len; i++) {
-    const q = p + (<usize>i << 3);
-    const e = Math.exp(load<f64>(q) - m);
-    if (write) store<f64>(q, e);
+    const q = <usize>i << 3;
+    const e = Math.exp(load<f64>(p + q) - m);
+    if (write) store<f64>(o + q, e);
     s += e;
   }
   return s;

@@ -3,6 +3,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { config } from './config.js';
+import { allocate, view } from './kernelMemory.js';
 import { readyWorkers, startPool, stopPool, threadCount } from './threads.js';
 import { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
 
@@ -104,18 +105,22 @@ export async function init(): Promise<KernelInfo> {
 /** Options of {@link allocTensor}. */
 export interface AllocOptions {
   /**
-   * Back the tensor with a SharedArrayBuffer, so that the kernels' worker threads can read it (and write
-   * a gradient into it) without a copy. In browsers this needs a cross-origin isolated page.
+   * Allocate in the kernels' shared memory (a shared WebAssembly memory, 4 GiB at most in all): the
+   * losses then read such logits and write such a `gradOut` in place, with no copy, and split large
+   * inputs across the worker threads. Where shared WebAssembly memory is unavailable, a plain
+   * SharedArrayBuffer backs the tensor (the threads still use it, through copies). In browsers shared
+   * memory needs a cross-origin isolated page.
    * @defaultValue false
    */
   readonly shared?: boolean;
 }
 
 /**
- * A zeroed tensor of the given shape and float type, optionally in shared memory. Allocate the logits
- * and the `gradOut` buffer of a training loop once, this way, and reuse them: the losses then split
- * large inputs across worker threads, and no step pays for fresh memory (touching a new page costs
- * about as much as the kernels' work on it).
+ * A zeroed tensor of the given shape and float type, optionally in the kernels' shared memory. Allocate
+ * the logits and the `gradOut` buffer of a training loop once, this way, and reuse them: the losses then
+ * work on them in place and across threads, and no step pays for fresh memory (touching a new page
+ * costs about as much as the kernels' work on it). A shared tensor's memory returns to the kernels when
+ * the tensor is garbage-collected.
  *
  * @throws RangeError on a shape that is not a list of non-negative integers, TypeError on an unknown dtype
  *   or when shared memory is asked for where there is none
@@ -139,16 +144,28 @@ export function allocTensor<D extends 'float32' | 'float64' = 'float32'>(
       throw new RangeError(`allocTensor: shape [${shape.join(', ')}] must hold non-negative integers`);
     size *= d;
   }
-  const bytes = size * (kind === 'float32' ? 4 : 8);
-  let buffer: ArrayBuffer | SharedArrayBuffer;
+  const f32 = kind === 'float32';
+  const bytes = size * (f32 ? 4 : 8);
+  let data: Float32Array | Float64Array;
   if (options?.shared) {
     const Shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer;
     if (!Shared)
       throw new TypeError(
         'allocTensor: SharedArrayBuffer is unavailable here (a browser page needs cross-origin isolation)',
       );
-    buffer = new Shared(bytes);
-  } else buffer = new ArrayBuffer(bytes);
-  const data = kind === 'float32' ? new Float32Array(buffer) : new Float64Array(buffer);
+    const owner = {};
+    const offset = size > 0 ? allocate(bytes, owner) : -1;
+    if (offset >= 0) {
+      data = f32 ? view(Float32Array, offset, size) : view(Float64Array, offset, size);
+      // The block is freed when `owner` is collected: the view keeps it alive as long as the data lives.
+      (data as unknown as { [OWNER]: object })[OWNER] = owner;
+    } else {
+      const buffer = new Shared(bytes) as unknown as ArrayBuffer;
+      data = f32 ? new Float32Array(buffer) : new Float64Array(buffer);
+    }
+  } else data = f32 ? new Float32Array(size) : new Float64Array(size);
   return { data, shape: [...shape] } as unknown as Tensor<D extends 'float64' ? Float64Array : Float32Array>;
 }
+
+/** Where a shared tensor's data keeps the object whose collection frees its block. */
+const OWNER = Symbol('xent.kernelMemoryBlock');

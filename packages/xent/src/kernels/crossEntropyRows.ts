@@ -24,6 +24,44 @@ export interface CeJob {
   readonly lossOut: FloatArray | undefined;
 }
 
+/**
+ * A crossEntropy job on tensors in the kernels' shared memory (kernelMemory.ts): byte offsets there, 0
+ * for none. The logits are read and the gradient written in place; the targets (int32), the class
+ * weights (float64) and the per-row losses (float64) are the caller's copies there.
+ */
+export interface SharedCeJob {
+  readonly f32: boolean;
+  readonly x: number;
+  readonly out: number;
+  readonly target: number;
+  readonly weight: number;
+  readonly lossOut: number;
+  readonly C: number;
+  readonly ignoreIndex: number;
+  readonly zLoss: number;
+  readonly ceScale: number;
+  readonly zScale: number;
+}
+
+/** Rows [r0, r1) of a job in the kernels' shared memory, with no copy; adds to sums as ceRowsWasm. */
+export function ceRowsShared(w: Wasm, job: SharedCeJob, r0: number, r1: number, sums: Float64Array): void {
+  const row = job.C * (job.f32 ? 4 : 8);
+  sums[0] += (job.f32 ? w.ex.ceF32 : w.ex.ceF64)(
+    job.x + r0 * row,
+    r1 - r0,
+    job.C,
+    job.target + r0 * 4,
+    job.weight,
+    job.ignoreIndex,
+    job.zLoss,
+    job.ceScale,
+    job.zScale,
+    job.out ? job.out + r0 * row : 0,
+    job.lossOut ? job.lossOut + r0 * 8 : 0,
+  );
+  sums[1] += w.ex.zSum();
+}
+
 /** Computes rows [r0, r1) of the job; adds the cross-entropy and z-loss sums to sums[0] and sums[1]. */
 export function ceRowsWasm(w: Wasm, job: CeJob, r0: number, r1: number, sums: Float64Array): void {
   const { x, C, weight, grad, lossOut } = job;
@@ -62,7 +100,7 @@ export function ceRowsWasm(w: Wasm, job: CeJob, r0: number, r1: number, sums: Fl
       job.zLoss,
       job.ceScale,
       job.zScale,
-      grad ? 1 : 0,
+      grad ? xOff : 0,
       lossOut ? lossOff : 0,
     );
     sums[1] += w.ex.zSum();

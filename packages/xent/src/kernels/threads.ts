@@ -13,14 +13,18 @@
 import type { FloatArray } from '../tensor.js';
 import { type BceJob, bceWasm } from './bceRows.js';
 import { config } from './config.js';
-import { type CeJob, ceRowsWasm } from './crossEntropyRows.js';
-import { type Wasm, wasm } from './wasm.js';
+import { type CeJob, ceRowsShared, ceRowsWasm, type SharedCeJob } from './crossEntropyRows.js';
+import { adoptKernelMemory, kernelMemory } from './kernelMemory.js';
+import { type Wasm, type WasmMemory, wasm } from './wasm.js';
 
 /** What a worker is sent: the job, with every array in shared memory, and the chunking. */
 export interface ThreadTask {
-  readonly kind: 'ce' | 'bce';
+  readonly kind: 'ce' | 'bce' | 'ceShared';
   readonly ce?: CeJob;
   readonly bce?: BceJob;
+  /** A job on tensors in the kernels' shared memory, and that memory (adopted by a worker once). */
+  readonly ceShared?: SharedCeJob;
+  readonly memory?: WasmMemory;
   /** Rows (ce) or values (bce) in all, and per chunk. */
   readonly count: number;
   readonly perChunk: number;
@@ -149,6 +153,13 @@ function sharedCopy<T extends FloatArray | Int32Array>(a: T, Type: new (b: Share
   return out;
 }
 
+/** The ready workers when a job of `elements` values may use them (starting the pool if needed). */
+function helpersFor(elements: number): PoolWorker[] {
+  if (threadCount() <= 0 || elements < config.threadThreshold) return [];
+  if (pool.length < config.threads || pool.some((p) => p.dead)) void startPool();
+  return pool.filter((p) => p.ready && !p.dead);
+}
+
 /**
  * Runs the job on the threads when it is large enough, its arrays are shared and the pool exists;
  * returns false (having done nothing) otherwise. Adds the job's sums to sums[0], sums[1].
@@ -159,19 +170,12 @@ export function runThreaded(
   count: number,
   sums: Float64Array,
 ): boolean {
-  if (count === 0 || threadCount() <= 0) return false;
-  const elements = kind === 'ce' ? count * (job as CeJob).C : count;
-  if (elements < config.threadThreshold) return false;
+  if (count === 0) return false;
   if (!isShared(job.x) || !isShared(job.grad)) return false;
   if (kind === 'bce' && !isShared((job as BceJob).y)) return false;
-  if (pool.length < config.threads || pool.some((p) => p.dead)) void startPool();
-  const helpers = pool.filter((p) => p.ready && !p.dead);
-  if (helpers.length === 0) return false;
+  const helpers = helpersFor(kind === 'ce' ? count * (job as CeJob).C : count);
   const w = wasm();
-  if (!w) return false;
-  const chunks = Math.min(count, (helpers.length + 1) * config.chunksPerThread);
-  const perChunk = Math.ceil(count / chunks);
-  const n = Math.ceil(count / perChunk);
+  if (helpers.length === 0 || !w) return false;
   let ce = job as CeJob;
   let lossOut: FloatArray | undefined;
   if (kind === 'ce') {
@@ -191,10 +195,34 @@ export function runThreaded(
       lossOut: lossOut && sharedCopy(lossOut, lossOut instanceof Float32Array ? Float32Array : Float64Array),
     };
   }
+  const part = kind === 'ce' ? { ce } : { bce: job as BceJob };
+  dispatch(w, helpers, { kind, ...part }, count, sums);
+  if (lossOut && ce.lossOut !== lossOut) lossOut.set(ce.lossOut as FloatArray);
+  return true;
+}
+
+/** As runThreaded, for a job on tensors in the kernels' shared memory (nothing to copy). */
+export function runThreadedShared(job: SharedCeJob, count: number, sums: Float64Array): boolean {
+  const helpers = helpersFor(count * job.C);
+  const w = wasm();
+  if (count === 0 || helpers.length === 0 || !w) return false;
+  dispatch(w, helpers, { kind: 'ceShared', ceShared: job, memory: kernelMemory() }, count, sums);
+  return true;
+}
+
+/** Splits `count` rows (or values) into chunks, hands the task to the helpers, works, waits, adds the sums. */
+function dispatch(
+  w: Wasm,
+  helpers: PoolWorker[],
+  job: Pick<ThreadTask, 'kind' | 'ce' | 'bce' | 'ceShared' | 'memory'>,
+  count: number,
+  sums: Float64Array,
+): void {
+  const chunks = Math.min(count, (helpers.length + 1) * config.chunksPerThread);
+  const perChunk = Math.ceil(count / chunks);
+  const n = Math.ceil(count / perChunk);
   const task: ThreadTask = {
-    kind,
-    ce: kind === 'ce' ? ce : undefined,
-    bce: kind === 'bce' ? (job as BceJob) : undefined,
+    ...job,
     count,
     perChunk,
     chunks: n,
@@ -209,16 +237,30 @@ export function runThreaded(
     sums[0] += task.results[2 * c];
     sums[1] += task.results[2 * c + 1];
   }
-  if (lossOut && ce.lossOut !== lossOut) lossOut.set(ce.lossOut as FloatArray);
-  return true;
 }
 
 /** Counters for tests: jobs run on the threads, and chunks done by workers (counted by the caller). */
 export const threadStats = { jobs: 0 };
 
+/** Computes chunk c of the task into its results (on this thread's kernels). */
+function runChunk(w: Wasm, task: ThreadTask, c: number): void {
+  const sums = new Float64Array(2);
+  const a = c * task.perChunk;
+  const b = Math.min(task.count, a + task.perChunk);
+  if (task.kind === 'ce') ceRowsWasm(w, task.ce as CeJob, a, b, sums);
+  else if (task.kind === 'bce') bceWasm(w, task.bce as BceJob, a, b, sums);
+  else {
+    const sw = adoptKernelMemory(task.memory as WasmMemory);
+    if (!sw) throw new Error('xent: no shared-memory kernels in this thread');
+    ceRowsShared(sw, task.ceShared as SharedCeJob, a, b, sums);
+  }
+  task.results[2 * c] = sums[0];
+  task.results[2 * c + 1] = sums[1];
+}
+
 /** Takes chunks until none is left (the loop of the caller and of every worker). */
 export function work(w: Wasm, task: ThreadTask): void {
-  const { control, results, chunks, perChunk, count } = task;
+  const { control, chunks } = task;
   for (;;) {
     const c = Atomics.add(control, 0, 1);
     if (c >= chunks) return;
@@ -226,15 +268,6 @@ export function work(w: Wasm, task: ThreadTask): void {
     Atomics.store(control, 2 + c, 1);
     Atomics.add(control, 1, 1);
     Atomics.notify(control, 1);
-  }
-  function runChunk(wa: Wasm, t: ThreadTask, c: number): void {
-    const sums = new Float64Array(2);
-    const a = c * perChunk;
-    const b = Math.min(count, a + perChunk);
-    if (t.kind === 'ce') ceRowsWasm(wa, t.ce as CeJob, a, b, sums);
-    else bceWasm(wa, t.bce as BceJob, a, b, sums);
-    results[2 * c] = sums[0];
-    results[2 * c + 1] = sums[1];
   }
 }
 
@@ -258,13 +291,7 @@ function waitFor(w: Wasm, task: ThreadTask): void {
     if (idle < 5000) continue;
     for (let c = 0; c < chunks; c++) {
       if (Atomics.load(control, 2 + c) === 0) {
-        const sums = new Float64Array(2);
-        const a = c * task.perChunk;
-        const b = Math.min(task.count, a + task.perChunk);
-        if (task.kind === 'ce') ceRowsWasm(w, task.ce as CeJob, a, b, sums);
-        else bceWasm(w, task.bce as BceJob, a, b, sums);
-        task.results[2 * c] = sums[0];
-        task.results[2 * c + 1] = sums[1];
+        runChunk(w, task, c);
         Atomics.store(control, 2 + c, 1);
       }
     }

@@ -9,15 +9,16 @@ import { WASM_BASE64 } from './wasmBinary.js';
 
 // The few WebAssembly and base64 globals used, typed here: the library compiles against ES2022 alone
 // (no DOM or Node typings), and every host that has them has these shapes.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
 interface WasmModule {
   readonly kind?: 'module';
 }
-interface WebAssemblyApi {
+export interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (m: WasmModule, imports: object) => { readonly exports: object };
   compile(bytes: Uint8Array): Promise<WasmModule>;
 }
@@ -36,7 +37,7 @@ export interface WasmExports {
     zLoss: number,
     ceScale: number,
     zScale: number,
-    grad: number,
+    out: number,
     lossOut: number,
   ): number;
   ceF64(
@@ -49,7 +50,7 @@ export interface WasmExports {
     zLoss: number,
     ceScale: number,
     zScale: number,
-    grad: number,
+    out: number,
     lossOut: number,
   ): number;
   zSum(): number;
@@ -79,17 +80,24 @@ let instance: Wasm | undefined;
 let failed = false;
 let enabled = true;
 
-function bytes(): Uint8Array {
-  const text = (host.atob as (s: string) => string)(WASM_BASE64);
+/** The bytes of a base64 string (atob: every host with WebAssembly has it). */
+export function decodeBase64(b64: string): Uint8Array {
+  const text = (host.atob as (s: string) => string)(b64);
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
 }
 
-function instantiate(m: WasmModule): Wasm {
-  const inst = new (host.WebAssembly as WebAssemblyApi).Instance(m, { env: { abort: () => {} } });
+function bytes(): Uint8Array {
+  return decodeBase64(WASM_BASE64);
+}
+
+/** An instance of a kernels module: on its own memory, or on `memory` (the shared-memory module). */
+export function instantiateKernels(m: WasmModule, memory?: WasmMemory): Wasm {
+  const env = memory ? { abort: () => {}, memory } : { abort: () => {} };
+  const inst = new (host.WebAssembly as WebAssemblyApi).Instance(m, { env });
   const ex = inst.exports as unknown as WasmExports;
-  const buf = ex.memory.buffer;
+  const buf = (memory ?? ex.memory).buffer;
   return {
     ex,
     base: ex.heapBase(),
@@ -106,7 +114,7 @@ export function wasm(): Wasm | undefined {
     const api = host.WebAssembly;
     if (!api || !host.atob) throw new Error('no WebAssembly');
     module ??= new api.Module(bytes());
-    instance = instantiate(module);
+    instance = instantiateKernels(module);
   } catch {
     // No WebAssembly, or a browser main thread refusing synchronous compilation: the TypeScript kernels
     // run, and init() may still compile the module asynchronously.
@@ -122,7 +130,7 @@ export async function compileWasm(): Promise<boolean> {
     const api = host.WebAssembly;
     if (!api || !host.atob) throw new Error('no WebAssembly');
     module ??= await api.compile(bytes());
-    instance = instantiate(module);
+    instance = instantiateKernels(module);
     failed = false;
   } catch {
     failed = true;

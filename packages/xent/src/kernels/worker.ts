@@ -1,6 +1,7 @@
 /**
  * A worker of the thread pool (threads.ts): instantiates its own WebAssembly kernels, reports 'ready', then
- * for every task takes chunks from the shared counter until none is left.
+ * for every task takes chunks from the shared counter until none is left. The shared-memory kernels are
+ * instantiated with the first task on tensors in that memory (kernelMemory.ts).
  */
 import { type ThreadTask, work } from './threads.js';
 import { wasm } from './wasm.js';

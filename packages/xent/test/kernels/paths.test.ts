@@ -2,7 +2,8 @@
  * Every PyTorch reference case of crossEntropy and binaryCrossEntropyWithLogits through every kernel
  * path: WebAssembly (the default), WebAssembly with a scratch buffer smaller than a row (rows in pieces,
  * blocks of one row), the worker threads (shared memory, threshold 0, every chunk taken by a worker),
- * and the TypeScript fast path (WebAssembly off). float32 input is held to float32 rounding, float64 to
+ * the TypeScript fast path (WebAssembly off), and tensors in the kernels' shared memory (read and written
+ * in place), on one thread and on the workers. float32 input is held to float32 rounding, float64 to
  * 1e-10, as in ../reference.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -10,6 +11,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import * as xent from '../../src/index.ts';
 import { config, DEFAULT_SCRATCH_BYTES } from '../../src/kernels/config.ts';
+import { fastStats } from '../../src/kernels/crossEntropyFast.ts';
+import { inKernelMemory } from '../../src/kernels/kernelMemory.ts';
 import { stopPool, threadStats } from '../../src/kernels/threads.ts';
 import { allClose, closeTo, maxAbs, REL32, REL64 } from '../support/close.ts';
 
@@ -41,16 +44,27 @@ const cases: { file: string; c: Case }[] = ['', 'generated/', 'beyond/'].flatMap
 assert.ok(readdirSync(root).length > 0);
 
 const num = (v: Num): number => (typeof v === 'number' ? v : Number(v));
-/** Float data, in shared memory when asked (the threaded path reads only shared memory). */
-function floats(dtype: string, data: Num[], shared: boolean) {
-  const size = dtype === 'float32' ? 4 : 8;
-  const buffer = shared ? new SharedArrayBuffer(data.length * size) : new ArrayBuffer(data.length * size);
-  const out = dtype === 'float32' ? new Float32Array(buffer) : new Float64Array(buffer);
+/**
+ * Where the test puts its float arrays: plain memory, a SharedArrayBuffer (the threaded path reads only
+ * shared memory), or the kernels' shared memory (allocTensor's shared option: used in place).
+ */
+type Memory = 'plain' | 'shared' | 'kernel';
+function floats(dtype: string, data: Num[], memory: Memory) {
+  let out: Float32Array | Float64Array;
+  if (memory === 'kernel') {
+    out = xent.allocTensor([data.length], dtype as 'float32' | 'float64', { shared: true }).data;
+    assert.ok(data.length === 0 || inKernelMemory(out), 'allocTensor shared: in the kernels memory');
+  } else {
+    const size = dtype === 'float32' ? 4 : 8;
+    const buffer =
+      memory === 'shared' ? new SharedArrayBuffer(data.length * size) : new ArrayBuffer(data.length * size);
+    out = dtype === 'float32' ? new Float32Array(buffer) : new Float64Array(buffer);
+  }
   for (let i = 0; i < data.length; i++) out[i] = num(data[i]);
   return out;
 }
 
-function run(c: Case, shared: boolean) {
+function run(c: Case, shared: Memory) {
   const input = { data: floats(c.dtype, c.input.data, shared), shape: c.input.shape };
   const values = c.target.data.map(num);
   const probabilities = c.target.shape.join() === c.input.shape.join();
@@ -60,7 +74,7 @@ function run(c: Case, shared: boolean) {
       : { data: Int32Array.from(values), shape: c.target.shape };
   const options: Record<string, unknown> = { ...c.options };
   for (const k of ['weight', 'posWeight'])
-    if (Array.isArray(options[k])) options[k] = floats(c.dtype, options[k] as Num[], false);
+    if (Array.isArray(options[k])) options[k] = floats(c.dtype, options[k] as Num[], 'plain');
   const api = xent as unknown as Record<string, (...args: unknown[]) => unknown>;
   const loss = api[c.fn](input, target, options);
   let grad: { data: ArrayLike<number>; shape: number[] } | undefined;
@@ -101,7 +115,7 @@ function check(actual: unknown, expected: number | Json, rel: number, scale: num
   );
 }
 
-function checkAll(path: string, shared: boolean) {
+function checkAll(path: string, shared: Memory) {
   let n = 0;
   for (const { file, c } of cases) {
     const where = `${path}: ${file} (${c.dtype}, ${JSON.stringify(c.input.shape)}, ${JSON.stringify(c.options).slice(0, 80)})`;
@@ -130,13 +144,13 @@ after(async () => {
 
 test('WebAssembly kernels: every crossEntropy and binaryCrossEntropyWithLogits reference case passes', () => {
   assert.equal(xent.kernelInfo().wasm, true);
-  checkAll('wasm', false);
+  checkAll('wasm', 'plain');
 });
 
 test('WebAssembly kernels with rows longer than the scratch buffer (pieces) pass every reference case', () => {
   config.scratchBytes = 16;
   try {
-    checkAll('wasm, 4-float scratch', false);
+    checkAll('wasm, 4-float scratch', 'plain');
   } finally {
     config.scratchBytes = DEFAULT_SCRATCH_BYTES;
   }
@@ -148,7 +162,7 @@ test('worker threads (shared memory, every chunk done by a worker) pass every re
   config.callerWorks = false;
   const jobs = threadStats.jobs;
   try {
-    checkAll('threads', true);
+    checkAll('threads', 'shared');
     assert.ok(threadStats.jobs - jobs > 1000, `${threadStats.jobs - jobs} calls ran on the threads`);
   } finally {
     config.callerWorks = true;
@@ -160,8 +174,32 @@ test('the TypeScript fast path (WebAssembly off) passes every reference case', (
   xent.configureKernels({ wasm: false });
   try {
     assert.equal(xent.kernelInfo().wasm, false);
-    checkAll('typescript', false);
+    checkAll('typescript', 'plain');
   } finally {
     xent.configureKernels({ wasm: true });
+  }
+});
+
+test("tensors in the kernels' shared memory (logits and gradient used in place) pass every reference case", () => {
+  xent.configureKernels({ threadThreshold: 1 << 30 });
+  const inPlace = fastStats.inPlace;
+  try {
+    checkAll('kernel memory', 'kernel');
+    assert.ok(fastStats.inPlace - inPlace > 1000, `${fastStats.inPlace - inPlace} calls ran in place`);
+  } finally {
+    xent.configureKernels({ threadThreshold: 1 << 19 });
+  }
+});
+
+test("tensors in the kernels' shared memory on the worker threads (every chunk done by a worker) pass every reference case", () => {
+  xent.configureKernels({ threads: 1, threadThreshold: 0 });
+  config.callerWorks = false;
+  const jobs = threadStats.jobs;
+  try {
+    checkAll('kernel memory, threads', 'kernel');
+    assert.ok(threadStats.jobs - jobs > 1000, `${threadStats.jobs - jobs} calls ran on the threads`);
+  } finally {
+    config.callerWorks = true;
+    xent.configureKernels({ threadThreshold: 1 << 19 });
   }
 });
