@@ -5,7 +5,7 @@
  * or the TypeScript rows where WebAssembly is unavailable.
  */
 import { type CeJob, ceRowsShared, ceRowsWasm } from './crossEntropyRows.js';
-import { allocate, inKernelMemory, release, sharedKernels, view } from './kernelMemory.js';
+import { callBlock, inKernelMemory, sharedKernels } from './kernelMemory.js';
 import { runThreaded, runThreadedShared } from './threads.js';
 import { ceRowsTs } from './tsKernels.js';
 import { wasm } from './wasm.js';
@@ -25,8 +25,9 @@ export function ceFast(job: CeJob, rows: number): { ce: number; z: number } {
 }
 
 /**
- * The job on tensors in the kernels' shared memory: the targets, weights and per-row losses get a block
- * there for the call; the logits and gradient are used where they are. False if no block could be had.
+ * The job on tensors in the kernels' shared memory: the targets, weights and per-row losses go to the
+ * calling thread's block there; the logits and gradient are used where they are. False if no block
+ * could be had.
  */
 function inPlace(job: CeJob, rows: number, sums: Float64Array): boolean {
   const sw = sharedKernels();
@@ -35,33 +36,28 @@ function inPlace(job: CeJob, rows: number, sums: Float64Array): boolean {
   // float64 weights and per-row losses first (8-byte aligned), then the int32 targets.
   const wBytes = weight ? C * 8 : 0;
   const lossBytes = lossOut ? rows * 8 : 0;
-  const block = allocate(wBytes + lossBytes + rows * 4);
+  const block = callBlock(wBytes + lossBytes + rows * 4);
   if (block < 0) return false;
-  try {
-    const lossOff = block + wBytes;
-    const tOff = lossOff + lossBytes;
-    if (weight) view(Float64Array, block, C).set(weight);
-    const t = view(Int32Array, tOff, rows);
-    if (target instanceof Int32Array) t.set(target.subarray(0, rows));
-    else for (let r = 0; r < rows; r++) t[r] = target[r];
-    const shared = {
-      f32: x instanceof Float32Array,
-      x: x.byteOffset,
-      out: grad ? grad.byteOffset : 0,
-      target: tOff,
-      weight: weight ? block : 0,
-      lossOut: lossOut ? lossOff : 0,
-      C,
-      ignoreIndex: job.ignoreIndex,
-      zLoss: job.zLoss,
-      ceScale: job.ceScale,
-      zScale: job.zScale,
-    };
-    if (!runThreadedShared(shared, rows, sums)) ceRowsShared(sw, shared, 0, rows, sums);
-    fastStats.inPlace++;
-    if (lossOut) lossOut.set(view(Float64Array, lossOff, rows));
-  } finally {
-    release(block);
-  }
+  const lossOff = block + wBytes;
+  const tOff = lossOff + lossBytes;
+  if (weight) sw.f64.set(weight, block >>> 3);
+  if (target instanceof Int32Array) sw.i32.set(target.subarray(0, rows), tOff >>> 2);
+  else for (let r = 0, k = tOff >>> 2; r < rows; r++, k++) sw.i32[k] = target[r];
+  const shared = {
+    f32: x instanceof Float32Array,
+    x: x.byteOffset,
+    out: grad ? grad.byteOffset : 0,
+    target: tOff,
+    weight: weight ? block : 0,
+    lossOut: lossOut ? lossOff : 0,
+    C,
+    ignoreIndex: job.ignoreIndex,
+    zLoss: job.zLoss,
+    ceScale: job.ceScale,
+    zScale: job.zScale,
+  };
+  if (!runThreadedShared(shared, rows, sums)) ceRowsShared(sw, shared, 0, rows, sums);
+  if (lossOut) lossOut.set(sw.f64.subarray(lossOff >>> 3, (lossOff >>> 3) + rows));
+  fastStats.inPlace++;
   return true;
 }

@@ -10,7 +10,14 @@
  * keeps every earlier view valid.
  */
 
-import { decodeBase64, instantiateKernels, type Wasm, type WasmMemory, type WebAssemblyApi } from './wasm.js';
+import {
+  decodeBase64,
+  instantiateKernels,
+  type Wasm,
+  type WasmMemory,
+  type WasmModule,
+  type WebAssemblyApi,
+} from './wasm.js';
 import { WASM_SHARED_BASE64 } from './wasmBinary.js';
 
 const host = globalThis as unknown as {
@@ -27,6 +34,7 @@ const MAX_PAGES = 65536;
 const ALIGN = 64;
 
 let memory: WasmMemory | undefined;
+let module: WasmModule | undefined;
 let instance: Wasm | undefined;
 let failed = false;
 /** Every SharedArrayBuffer object the memory has handed out (a new one after each growth). */
@@ -62,7 +70,8 @@ export function sharedKernels(): Wasm | undefined {
       if (isWorker && isWorker.isMainThread === false) return undefined;
       memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     }
-    instance = instantiateKernels(new api.Module(decodeBase64(WASM_SHARED_BASE64)), memory);
+    module ??= new api.Module(decodeBase64(WASM_SHARED_BASE64));
+    instance = instantiateKernels(module, memory);
     renew();
     top = Math.max(top, instance.base);
     fresh = Math.max(fresh, top);
@@ -70,6 +79,21 @@ export function sharedKernels(): Wasm | undefined {
     failed = true;
   }
   return instance;
+}
+
+/**
+ * Compiles the shared-memory kernels asynchronously (for a browser's main thread, which may refuse a
+ * synchronous compilation); nothing where there is no shared memory.
+ */
+export async function compileSharedKernels(): Promise<void> {
+  const api = host.WebAssembly;
+  if (module || !api || !host.SharedArrayBuffer) return;
+  try {
+    module = await api.compile(decodeBase64(WASM_SHARED_BASE64));
+    failed = false;
+  } catch {
+    // No shared-memory kernels: shared tensors are plain SharedArrayBuffers, copied as before.
+  }
 }
 
 /** The memory, to send to a worker (undefined until sharedKernels() created it). */
@@ -153,6 +177,23 @@ export function release(offset: number): void {
     top = free[i][0];
     free.splice(i, 1);
   }
+}
+
+let block = -1;
+let blockBytes = 0;
+
+/**
+ * A block of at least `bytes` for the calling thread's per-call data (targets, weights, per-row
+ * losses), kept from call to call and replaced by a larger one when needed; -1 when none can be had.
+ * Afterwards the instance's views (sharedKernels().f64, .i32) cover it.
+ */
+export function callBlock(bytes: number): number {
+  if (bytes <= blockBytes) return block;
+  if (block >= 0) release(block);
+  const size = Math.max(bytes, 2 * blockBytes, 4096);
+  block = allocate(size);
+  blockBytes = block >= 0 ? size : 0;
+  return block;
 }
 
 /** The instance's views, renewed after the memory grew. */
