@@ -66,7 +66,8 @@ function ceRows<T>(
     const pt = p + <usize>t * sizeof<T>();
     const xt: f64 = f32 ? <f64>load<f32>(pt) : load<f64>(pt);
     let s: f64;
-    if (f32) s = grad ? expSumF32(p, o, C, m, true) : expSumF32(p, o, C, m, false);
+    const ahead: usize = r + 1 < n ? <usize>C * sizeof<T>() : 0;
+    if (f32) s = grad ? expSumF32(p, o, C, m, true, ahead) : expSumF32(p, o, C, m, false, ahead);
     else s = grad ? expSumF64(p, o, C, m, true) : expSumF64(p, o, C, m, false);
     const logS = Math.log(s);
     const lse = m + logS;
@@ -150,7 +151,7 @@ export function pieceMaxF64(p: usize, len: i32): f64 {
 }
 /** Σ exp(x - m) of a piece; with store, the exponentials replace the piece. */
 export function pieceExpSumF32(p: usize, len: i32, m: f64, store: bool): f64 {
-  return store ? expSumF32(p, p, len, m, true) : expSumF32(p, p, len, m, false);
+  return store ? expSumF32(p, p, len, m, true, 0) : expSumF32(p, p, len, m, false, 0);
 }
 export function pieceExpSumF64(p: usize, len: i32, m: f64, store: bool): f64 {
   return store ? expSumF64(p, p, len, m, true) : expSumF64(p, p, len, m, false);

@@ -6,6 +6,9 @@
  */
 import { EXP2D, EXP4F, exp2d, exp4f } from './exp';
 
+/** Where the prefetching loads of expSumF32 go (a global, so that they are not optimised away). */
+export let touched: f32 = 0;
+
 // ---- float32 ----------------------------------------------------------------------------------------
 
 /** max of the row; NaN when a value is NaN (the SIMD max of WebAssembly skips no NaN, pmax does: checked apart). */
@@ -126,16 +129,34 @@ function exp16F32(q: usize, o: usize, m4: v128, write: bool): v128 {
  */
 // @ts-expect-error: decorator
 @inline
-export function expSumF32(p: usize, o: usize, len: i32, m: f64, write: bool): f64 {
+export function expSumF32(p: usize, o: usize, len: i32, m: f64, write: bool, ahead: usize): f64 {
+  if (len == 2) {
+    // Two classes: one of x - m is 0 (exp 1), one exponential to take; selects, not branches (which
+    // of two random logits is the larger is a coin toss for a branch predictor).
+    const d0 = <f64>load<f32>(p) - m;
+    const d1 = <f64>load<f32>(p, 4) - m;
+    const e = <f32>Math.exp(min(d0, d1));
+    if (write) {
+      store<f32>(o, select<f32>(1, e, d0 == 0));
+      store<f32>(o, select<f32>(e, 1, d0 == 0), 4);
+    }
+    return 1 + <f64>e;
+  }
   const m4 = f32x4.splat(<f32>m);
   let s0 = f64x2.splat(0);
   let s1 = s0;
   let i = 0;
+  // While the exponentials keep the core busy, one load per 64 bytes `ahead` (the next row) brings that
+  // row into cache, so that its max sweep does not wait on memory (in DRAM: logits of 4 KB rows start a
+  // new page, where the hardware prefetcher stops, every row).
+  let touch: f32 = 0;
   for (; i + 32 <= len; i += 32) {
     const q = <usize>i << 2;
+    touch += load<f32>(p + ahead + q) + load<f32>(p + ahead + q + 64);
     s0 = f64x2.add(s0, exp16F32(p + q, o + q, m4, write));
     s1 = f64x2.add(s1, exp16F32(p + q + 64, o + q + 64, m4, write));
   }
+  touched = touch;
   if (i + 16 <= len) {
     s0 = f64x2.add(s0, exp16F32(p + (<usize>i << 2), o + (<usize>i << 2), m4, write));
     i += 16;
