@@ -3,7 +3,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { config } from './config.js';
-import { allocate, view } from './kernelMemory.js';
+import { allocate, compileSharedKernels, view } from './kernelMemory.js';
 import { readyWorkers, startPool, stopPool, threadCount } from './threads.js';
 import { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
 
@@ -84,8 +84,8 @@ export function kernelInfo(): KernelInfo {
 
 /**
  * Optional set-up: compiles the WebAssembly kernels asynchronously (needed only on a browser's main
- * thread, which may refuse to compile the 16 KB module synchronously; elsewhere the first call compiles
- * it synchronously, in about a millisecond) and starts the worker threads, resolving when they are
+ * thread, which may refuse to compile the 28 KB modules synchronously; elsewhere the first call compiles
+ * them synchronously, in about a millisecond each) and starts the worker threads, resolving when they are
  * ready (otherwise they start on the first large call on shared memory, and calls run on the calling
  * thread until they are ready). Until the kernels are compiled, the TypeScript kernels run.
  *
@@ -97,7 +97,7 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export async function init(): Promise<KernelInfo> {
-  await compileWasm();
+  await Promise.all([compileWasm(), compileSharedKernels()]);
   if (threadCount() > 0) await startPool();
   return kernelInfo();
 }

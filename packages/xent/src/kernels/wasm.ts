@@ -13,7 +13,7 @@ export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface WasmModule {
+export interface WasmModule {
   readonly kind?: 'module';
 }
 export interface WebAssemblyApi {
