@@ -14,6 +14,12 @@ export interface KernelConfig {
   chunksPerThread: number;
   /** Whether the calling thread takes chunks too (tests switch it off to make the workers do all). */
   callerWorks: boolean;
+  /**
+   * crossEntropy works in place on tensors in the kernels' shared memory from this many logits; smaller
+   * inputs go through the scratch buffer like plain arrays (their copy costs nothing, and the call stays
+   * on the one module that plain arrays use: fewer cold caches when other work runs between calls).
+   */
+  inPlaceMin: number;
 }
 
 /**
@@ -28,10 +34,14 @@ export const DEFAULT_SCRATCH_BYTES = 1 << 19;
  */
 export const DEFAULT_THREAD_THRESHOLD = 1 << 19;
 
+/** 2^14 logits (64 KiB of float32): see KernelConfig.inPlaceMin. */
+export const DEFAULT_IN_PLACE_MIN = 1 << 14;
+
 export const config: KernelConfig = {
   scratchBytes: DEFAULT_SCRATCH_BYTES,
   threads: -1,
   threadThreshold: DEFAULT_THREAD_THRESHOLD,
   chunksPerThread: 4,
   callerWorks: true,
+  inPlaceMin: DEFAULT_IN_PLACE_MIN,
 };

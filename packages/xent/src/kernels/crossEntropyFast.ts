@@ -4,6 +4,7 @@
  * or streamed through a scratch buffer; spread over worker threads for large inputs in shared memory;
  * or the TypeScript rows where WebAssembly is unavailable.
  */
+import { config } from './config.js';
 import { type CeJob, ceRowsShared, ceRowsWasm } from './crossEntropyRows.js';
 import { callBlock, inKernelMemory, sharedKernels } from './kernelMemory.js';
 import { runThreaded, runThreadedShared } from './threads.js';
@@ -18,7 +19,14 @@ export function ceFast(job: CeJob, rows: number): { ce: number; z: number } {
   const sums = new Float64Array(2);
   const w = wasm();
   if (!w) ceRowsTs(job, 0, rows, sums);
-  else if (!(inKernelMemory(job.x) && (!job.grad || inKernelMemory(job.grad)) && inPlace(job, rows, sums))) {
+  else if (
+    !(
+      rows * job.C >= config.inPlaceMin &&
+      inKernelMemory(job.x) &&
+      (!job.grad || inKernelMemory(job.grad)) &&
+      inPlace(job, rows, sums)
+    )
+  ) {
     if (!runThreaded('ce', job, rows, sums)) ceRowsWasm(w, job, 0, rows, sums);
   }
   return { ce: sums[0], z: sums[1] };

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import * as xent from '../../src/index.ts';
-import { config, DEFAULT_SCRATCH_BYTES } from '../../src/kernels/config.ts';
+import { config, DEFAULT_IN_PLACE_MIN, DEFAULT_SCRATCH_BYTES } from '../../src/kernels/config.ts';
 import { fastStats } from '../../src/kernels/crossEntropyFast.ts';
 import { inKernelMemory } from '../../src/kernels/kernelMemory.ts';
 import { stopPool, threadStats } from '../../src/kernels/threads.ts';
@@ -182,11 +182,13 @@ test('the TypeScript fast path (WebAssembly off) passes every reference case', (
 
 test("tensors in the kernels' shared memory (logits and gradient used in place) pass every reference case", () => {
   xent.configureKernels({ threadThreshold: 1 << 30 });
+  config.inPlaceMin = 0;
   const inPlace = fastStats.inPlace;
   try {
     checkAll('kernel memory', 'kernel');
     assert.ok(fastStats.inPlace - inPlace > 1000, `${fastStats.inPlace - inPlace} calls ran in place`);
   } finally {
+    config.inPlaceMin = DEFAULT_IN_PLACE_MIN;
     xent.configureKernels({ threadThreshold: 1 << 19 });
   }
 });
@@ -194,11 +196,15 @@ test("tensors in the kernels' shared memory (logits and gradient used in place) 
 test("tensors in the kernels' shared memory on the worker threads (every chunk done by a worker) pass every reference case", () => {
   xent.configureKernels({ threads: 1, threadThreshold: 0 });
   config.callerWorks = false;
+  config.inPlaceMin = 0;
   const jobs = threadStats.jobs;
+  const inPlace = fastStats.inPlace;
   try {
     checkAll('kernel memory, threads', 'kernel');
     assert.ok(threadStats.jobs - jobs > 1000, `${threadStats.jobs - jobs} calls ran on the threads`);
+    assert.ok(fastStats.inPlace - inPlace > 1000, `${fastStats.inPlace - inPlace} calls ran in place`);
   } finally {
+    config.inPlaceMin = DEFAULT_IN_PLACE_MIN;
     config.callerWorks = true;
     xent.configureKernels({ threadThreshold: 1 << 19 });
   }
