@@ -434,10 +434,17 @@ async function measure(
   // Small inputs: more rounds, up to about a second each.
   const perRound = warm.reduce((a, b) => a + b, 0);
   const rounds = Math.max(ROUNDS, Math.min(200, Math.floor(1000 / Math.max(perRound, 1e-3))));
+  // A fresh order every round (seeded): what ran just before a call (another process, a peer that
+  // filled the caches, the same code warm) changes its time, and a rotating order kept every
+  // implementation behind the same one (the plain-array xent always came right after a PyTorch call).
+  const shuffle = rng(N * 7919 + C + (grad ? 1 : 0));
+  const order = impls.map((_, i) => i);
   for (let r = 0; r < rounds; r++) {
-    // The order rotates, so no implementation always follows the same one.
-    for (let j = 0; j < impls.length; j++) {
-      const i = (j + r) % impls.length;
+    for (let j = order.length - 1; j > 0; j--) {
+      const k = Math.floor(shuffle() * (j + 1));
+      [order[j], order[k]] = [order[k], order[j]];
+    }
+    for (const i of order) {
       if (N * C >= SETTLE_MIN_LOGITS) await settle();
       samples[i].push(await impls[i].time(grad));
     }
@@ -526,7 +533,7 @@ async function main(): Promise<void> {
     '# xent loss kernels against their peers',
     '',
     'Written by `npm run bench` (bench/losses/run.ts): every implementation measured in the same run, on the same',
-    'seeded data, interleaved round by round; before each call on shapes of 2^20 logits or more, a full garbage',
+    'seeded data, interleaved round by round in a fresh (seeded) order; before each call on shapes of 2^20 logits or more, a full garbage',
     "collection and a 3 ms idle gap (ONNX Runtime's and PyTorch's thread pools are set not to spin after a call);",
     'medians and minima over the rounds, the first call apart (warm-up).',
     '"peer / best xent" is how many times longer a row takes than the fastest xent variant. "shared tensors": logits',
