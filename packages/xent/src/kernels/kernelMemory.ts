@@ -64,10 +64,11 @@ export function sharedKernels(): Wasm | undefined {
     const api = host.WebAssembly;
     if (!api || !host.SharedArrayBuffer) throw new Error('no shared memory');
     if (!memory) {
-      const isWorker = (
+      // A Node worker waits for the calling thread's memory (adoptKernelMemory) rather than make its own.
+      const threads = (
         globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
       ).process?.getBuiltinModule?.('node:worker_threads') as { isMainThread?: boolean } | undefined;
-      if (isWorker && isWorker.isMainThread === false) return undefined;
+      if (threads && threads.isMainThread === false) return undefined;
       memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     }
     module ??= new api.Module(decodeBase64(WASM_SHARED_BASE64));
