@@ -70,7 +70,9 @@ export function expF32(d: number): number {
 // together, the sum taken against the running maximum and multiplied by exp(old - new) when it rises
 // (a few times per row: about ln C for logits in random order). The pass without a separate max sweep
 // made the float32 forward 40% faster here. Forward and gradient sweeps do the same arithmetic on the
-// sum, so that a loss is the same bits with or without its gradient.
+// sum, so that a loss is the same bits with or without its gradient. Four copies (float32 / float64,
+// with and without writing) on purpose: each loop stays monomorphic with its exp inlined, where one
+// loop with flags ran the float32 forward a quarter slower here.
 
 /** The last sweep's maximum (NaN when a value was NaN) and sum. */
 let sweepMax = 0;
