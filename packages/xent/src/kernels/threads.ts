@@ -249,11 +249,14 @@ function runChunk(w: Wasm, task: ThreadTask, c: number): void {
   const b = Math.min(task.count, a + task.perChunk);
   if (task.kind === 'ce') ceRowsWasm(w, task.ce as CeJob, a, b, sums);
   else if (task.kind === 'bce') bceWasm(w, task.bce as BceJob, a, b, sums);
-  else {
-    const sw = adoptKernelMemory(task.memory as WasmMemory);
-    if (!sw) throw new Error('xent: no shared-memory kernels in this thread');
-    ceRowsShared(sw, task.ceShared as SharedCeJob, a, b, sums);
-  }
+  else
+    ceRowsShared(
+      adoptKernelMemory(task.memory as WasmMemory) as Wasm,
+      task.ceShared as SharedCeJob,
+      a,
+      b,
+      sums,
+    );
   task.results[2 * c] = sums[0];
   task.results[2 * c + 1] = sums[1];
 }
@@ -261,6 +264,8 @@ function runChunk(w: Wasm, task: ThreadTask, c: number): void {
 /** Takes chunks until none is left (the loop of the caller and of every worker). */
 export function work(w: Wasm, task: ThreadTask): void {
   const { control, chunks } = task;
+  // A thread without the shared-memory kernels (they failed to start) leaves such chunks to the others.
+  if (task.kind === 'ceShared' && !adoptKernelMemory(task.memory as WasmMemory)) return;
   for (;;) {
     const c = Atomics.add(control, 0, 1);
     if (c >= chunks) return;
