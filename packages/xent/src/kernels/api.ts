@@ -3,7 +3,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { config } from './config.js';
-import { allocate, compileSharedKernels, view } from './kernelMemory.js';
+import { allocFloats, compileSharedKernels } from './kernelMemory.js';
 import { readyWorkers, startPool, stopPool, threadCount } from './threads.js';
 import { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
 
@@ -153,19 +153,12 @@ export function allocTensor<D extends 'float32' | 'float64' = 'float32'>(
       throw new TypeError(
         'allocTensor: SharedArrayBuffer is unavailable here (a browser page needs cross-origin isolation)',
       );
-    const owner = {};
-    const offset = size > 0 ? allocate(bytes, owner) : -1;
-    if (offset >= 0) {
-      data = f32 ? view(Float32Array, offset, size) : view(Float64Array, offset, size);
-      // The block is freed when `owner` is collected: the view keeps it alive as long as the data lives.
-      (data as unknown as { [OWNER]: object })[OWNER] = owner;
-    } else {
+    const inKernels = size > 0 ? allocFloats(f32, size) : undefined;
+    if (inKernels) data = inKernels;
+    else {
       const buffer = new Shared(bytes) as unknown as ArrayBuffer;
       data = f32 ? new Float32Array(buffer) : new Float64Array(buffer);
     }
   } else data = f32 ? new Float32Array(size) : new Float64Array(size);
   return { data, shape: [...shape] } as unknown as Tensor<D extends 'float64' ? Float64Array : Float32Array>;
 }
-
-/** Where a shared tensor's data keeps the object whose collection frees its block. */
-const OWNER = Symbol('xent.kernelMemoryBlock');

@@ -115,9 +115,9 @@ export function inKernelMemory(a: ArrayBufferView | undefined): boolean {
 
 /**
  * Allocates `bytes` (zeroed) in the shared memory; returns the offset, or -1 where there is no shared
- * memory or it is full. `owner`, when given, frees the block once it is garbage-collected.
+ * memory or it is full.
  */
-export function allocate(bytes: number, owner?: object): number {
+export function allocate(bytes: number): number {
   if (!sharedKernels()) return -1;
   const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
   let offset = -1;
@@ -149,10 +149,6 @@ export function allocate(bytes: number, owner?: object): number {
   if (dirty > 0) new Uint8Array(buffer(), offset, dirty).fill(0);
   fresh = Math.max(fresh, offset + size);
   sizes.set(offset, size);
-  if (owner) {
-    registry ??= host.FinalizationRegistry ? new host.FinalizationRegistry(release) : undefined;
-    registry?.register(owner, offset);
-  }
   return offset;
 }
 
@@ -207,6 +203,19 @@ function renew(): void {
 }
 
 /** A typed array over `length` elements at `offset` of the shared memory. */
+/**
+ * A zeroed float array of `length` in the shared memory, its block freed once the array is
+ * garbage-collected; undefined where there is no shared memory or it is full.
+ */
+export function allocFloats(f32: boolean, length: number): Float32Array | Float64Array | undefined {
+  const offset = allocate(length * (f32 ? 4 : 8));
+  if (offset < 0) return undefined;
+  const data = f32 ? view(Float32Array, offset, length) : view(Float64Array, offset, length);
+  registry ??= host.FinalizationRegistry ? new host.FinalizationRegistry(release) : undefined;
+  registry?.register(data, offset);
+  return data;
+}
+
 export function view<T extends Float32Array | Float64Array | Int32Array>(
   Type: new (b: ArrayBuffer, offset: number, length: number) => T,
   offset: number,

@@ -24,35 +24,30 @@ export interface WebAssemblyApi {
 }
 const host = globalThis as unknown as { WebAssembly?: WebAssemblyApi; atob?: (s: string) => string };
 
+/**
+ * ceF32 / ceF64 of assembly/crossEntropy.ts: n rows of C logits at x, int32 targets at t, float64 class
+ * weights at w (0: none); the gradient to out (0: none; x: in place), per-row losses to lossOut (0:
+ * none). Returns the summed cross-entropy terms.
+ */
+export type CeKernel = (
+  x: number,
+  n: number,
+  C: number,
+  t: number,
+  w: number,
+  ignore: number,
+  zLoss: number,
+  ceScale: number,
+  zScale: number,
+  out: number,
+  lossOut: number,
+) => number;
+
 /** The raw exports of assembly/index.ts (pointers are byte offsets into `memory`). */
 export interface WasmExports {
   readonly memory: WasmMemory;
-  ceF32(
-    x: number,
-    n: number,
-    C: number,
-    t: number,
-    w: number,
-    ignore: number,
-    zLoss: number,
-    ceScale: number,
-    zScale: number,
-    out: number,
-    lossOut: number,
-  ): number;
-  ceF64(
-    x: number,
-    n: number,
-    C: number,
-    t: number,
-    w: number,
-    ignore: number,
-    zLoss: number,
-    ceScale: number,
-    zScale: number,
-    out: number,
-    lossOut: number,
-  ): number;
+  readonly ceF32: CeKernel;
+  readonly ceF64: CeKernel;
   zSum(): number;
   pieceMaxF32(p: number, len: number): number;
   pieceMaxF64(p: number, len: number): number;
