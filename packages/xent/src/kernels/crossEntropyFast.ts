@@ -6,13 +6,11 @@
  */
 import { config } from './config.js';
 import { type CeJob, ceRowsShared, ceRowsWasm } from './crossEntropyRows.js';
+import { fastStats } from './fastStats.js';
 import { callBlock, inKernelMemory, sharedKernels } from './kernelMemory.js';
 import { runThreaded, runThreadedShared } from './threads.js';
 import { ceRowsTs } from './tsKernels.js';
 import { wasm } from './wasm.js';
-
-/** Counters for tests: calls that ran in place on tensors in the kernels' shared memory. */
-export const fastStats = { inPlace: 0 };
 
 /** Runs the job over `rows` rows; returns the summed cross-entropy and z-loss terms. */
 export function ceFast(job: CeJob, rows: number): { ce: number; z: number } {

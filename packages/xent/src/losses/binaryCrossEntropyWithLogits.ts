@@ -4,6 +4,7 @@ import { readElementwise } from '../internal/elementwise.js';
 import { logistic, logisticLoss } from '../internal/logistic.js';
 import { type LossRun, lossResult, lossRun } from '../internal/output.js';
 import { readBroadcastWeight } from '../internal/weights.js';
+import { bceDirect } from '../kernels/bceDirect.js';
 import { bceFast } from '../kernels/bceFast.js';
 import type { BinaryReduction, GradOptions, LossOutput, LossWithGrad, ReductionOptions } from '../loss.js';
 import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
@@ -105,6 +106,8 @@ function run(
   optionsArg: (BinaryCrossEntropyWithLogitsOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
+  const direct = bceDirect(inputLike, targetLike, optionsArg, withGrad);
+  if (direct) return direct;
   const options = readOptions(FN, optionsArg);
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'mean', withGrad);
   const weight = readBroadcastWeight(FN, 'options.weight', options.weight, e.input.shape);

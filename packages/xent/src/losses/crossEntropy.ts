@@ -10,6 +10,7 @@ import type { AxisLayout } from '../internal/layout.js';
 import { gradBuffer, type LossRun, lossResult, lossRun, newLike } from '../internal/output.js';
 import { readRaw, readTensor, toFloat } from '../internal/read.js';
 import { readClassWeight } from '../internal/weights.js';
+import { crossEntropyDirect } from '../kernels/crossEntropyDirect.js';
 import { ceFast } from '../kernels/crossEntropyFast.js';
 import type { GradOptions, LossOutput, LossWithGrad, Reduction, ReductionOptions } from '../loss.js';
 import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
@@ -130,6 +131,8 @@ function run(
   optionsArg: (CrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
+  const direct = crossEntropyDirect(inputLike, targetLike, optionsArg, withGrad);
+  if (direct) return direct;
   const options = readOptions(fn, optionsArg);
   const input = readTensor(fn, 'input', inputLike);
   const rawTarget = readRaw(fn, 'target', targetLike);

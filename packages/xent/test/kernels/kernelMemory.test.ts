@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { allocTensor, configureKernels, crossEntropy, crossEntropyWithGrad } from '../../src/index.ts';
-import { fastStats } from '../../src/kernels/crossEntropyFast.ts';
+import { fastStats } from '../../src/kernels/fastStats.ts';
 import { allocate, inKernelMemory, kernelMemory, release, view } from '../../src/kernels/kernelMemory.ts';
 
 test('allocate: first fit, a freed block reused zeroed, free neighbours merged', () => {

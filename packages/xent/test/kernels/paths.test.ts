@@ -3,15 +3,16 @@
  * path: WebAssembly (the default), WebAssembly with a scratch buffer smaller than a row (rows in pieces,
  * blocks of one row), the worker threads (shared memory, threshold 0, every chunk taken by a worker),
  * the TypeScript fast path (WebAssembly off), and tensors in the kernels' shared memory (read and written
- * in place), on one thread and on the workers. float32 input is held to float32 rounding, float64 to
- * 1e-10, as in ../reference.test.ts.
+ * in place), on one thread and on the workers; calls of the direct lanes' form (crossEntropyDirect.ts,
+ * bceDirect.ts) take them. float32 input is held to float32 rounding, float64 to 1e-10, as in
+ * ../reference.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import * as xent from '../../src/index.ts';
 import { config, DEFAULT_IN_PLACE_MIN, DEFAULT_SCRATCH_BYTES } from '../../src/kernels/config.ts';
-import { fastStats } from '../../src/kernels/crossEntropyFast.ts';
+import { fastStats } from '../../src/kernels/fastStats.ts';
 import { inKernelMemory } from '../../src/kernels/kernelMemory.ts';
 import { stopPool, threadStats } from '../../src/kernels/threads.ts';
 import { allClose, closeTo, maxAbs, REL32, REL64 } from '../support/close.ts';
@@ -144,7 +145,9 @@ after(async () => {
 
 test('WebAssembly kernels: every crossEntropy and binaryCrossEntropyWithLogits reference case passes', () => {
   assert.equal(xent.kernelInfo().wasm, true);
+  const direct = fastStats.direct;
   checkAll('wasm', 'plain');
+  assert.ok(fastStats.direct - direct > 400, `${fastStats.direct - direct} calls took a direct lane`);
 });
 
 test('WebAssembly kernels with rows longer than the scratch buffer (pieces) pass every reference case', () => {
@@ -174,7 +177,9 @@ test('the TypeScript fast path (WebAssembly off) passes every reference case', (
   xent.configureKernels({ wasm: false });
   try {
     assert.equal(xent.kernelInfo().wasm, false);
+    const direct = fastStats.direct;
     checkAll('typescript', 'plain');
+    assert.ok(fastStats.direct - direct > 400, `${fastStats.direct - direct} calls took a direct lane`);
   } finally {
     xent.configureKernels({ wasm: true });
   }
