@@ -8,23 +8,32 @@
  *
  * Workers can only read memory they share: threads are used when the logits (and the gradient buffer,
  * and for the binary loss the targets) are backed by a SharedArrayBuffer, e.g. from allocTensor(...,
- * { shared: true }); otherwise the calling thread streams the rows itself.
+ * { shared: true }); otherwise the calling thread streams the rows itself. A job on tensors in the
+ * kernels' shared memory reaches the workers through the doorbell (doorbell.ts); the others are posted.
  */
 import type { FloatArray } from '../tensor.js';
 import { type BceJob, bceWasm } from './bceRows.js';
 import { config } from './config.js';
-import { type CeJob, ceRowsShared, ceRowsWasm, type SharedCeJob } from './crossEntropyRows.js';
-import { adoptKernelMemory, kernelMemory } from './kernelMemory.js';
-import { type Wasm, type WasmMemory, wasm } from './wasm.js';
+import { type CeJob, ceRowsWasm, type SharedCeJob } from './crossEntropyRows.js';
+import {
+  type Doorbell,
+  finishJob,
+  MAX_CHUNKS,
+  MAX_WORKERS,
+  newDoorbell,
+  posted,
+  resetWorker,
+  ringJob,
+  takeChunks,
+} from './doorbell.js';
+import { kernelMemory, sharedKernels } from './kernelMemory.js';
+import { type Wasm, wasm } from './wasm.js';
 
-/** What a worker is sent: the job, with every array in shared memory, and the chunking. */
+/** What a worker is posted: the job, with every array in shared memory, and the chunking. */
 export interface ThreadTask {
-  readonly kind: 'ce' | 'bce' | 'ceShared';
+  readonly kind: 'ce' | 'bce';
   readonly ce?: CeJob;
   readonly bce?: BceJob;
-  /** A job on tensors in the kernels' shared memory, and that memory (adopted by a worker once). */
-  readonly ceShared?: SharedCeJob;
-  readonly memory?: WasmMemory;
   /** Rows (ce) or values (bce) in all, and per chunk. */
   readonly count: number;
   readonly perChunk: number;
@@ -54,11 +63,22 @@ const builtin = (name: string): unknown => {
 
 interface PoolWorker {
   readonly worker: NodeWorker;
+  /** Its words in the doorbell. */
+  readonly index: number;
   ready: boolean;
   dead: boolean;
+  /** Whether the kernels' shared memory was posted to it. */
+  hasMemory: boolean;
 }
 let pool: PoolWorker[] = [];
 let readyWaiters: (() => void)[] = [];
+let bell: Doorbell | undefined;
+
+/** What a worker receives at its start (workerData). */
+export interface WorkerData {
+  readonly bell: SharedArrayBuffer;
+  readonly index: number;
+}
 
 /** config.threads, set to its default (defaultThreads) on first use. */
 export function threadCount(): number {
@@ -84,15 +104,21 @@ export function startPool(): Promise<void> {
   const wt = builtin('node:worker_threads') as WorkerThreads | undefined;
   pool = pool.filter((p) => !p.dead);
   if (!wt?.isMainThread || threadCount() <= 0) return Promise.resolve();
-  while (pool.length > config.threads) void (pool.pop() as PoolWorker).worker.terminate();
-  let spawn: () => NodeWorker;
+  const size = Math.min(config.threads, MAX_WORKERS);
+  while (pool.length > size) void (pool.pop() as PoolWorker).worker.terminate();
+  let spawn: (data: WorkerData) => NodeWorker;
   try {
     spawn = workerSpawner(wt);
   } catch {
     return Promise.resolve();
   }
-  while (pool.length < config.threads) {
-    const entry: PoolWorker = { worker: spawn(), ready: false, dead: false };
+  bell ??= newDoorbell();
+  while (pool.length < size) {
+    let index = 0;
+    while (pool.some((p) => p.index === index)) index++;
+    resetWorker(bell, index);
+    const worker = spawn({ bell: bell.i32.buffer as SharedArrayBuffer, index });
+    const entry: PoolWorker = { worker, index, ready: false, dead: false, hasMemory: false };
     entry.worker.on('message', (m) => {
       if (m === 'ready') {
         entry.ready = true;
@@ -119,18 +145,18 @@ export function startPool(): Promise<void> {
  * 20 does not carry tsx's loader into workers, so a one-line bootstrap registers it there first; throws
  * where tsx cannot be found.
  */
-function workerSpawner(wt: WorkerThreads): () => NodeWorker {
+function workerSpawner(wt: WorkerThreads): (data: WorkerData) => NodeWorker {
   const meta = import.meta as { url?: string; resolve?: (specifier: string) => string };
   const here = meta.url as string;
   const Url = (globalThis as unknown as { URL: new (path: string, base: string) => { href: string } }).URL;
   if (!here.endsWith('.ts')) {
     const url = new Url('./worker.js', here);
-    return () => new wt.Worker(url);
+    return (workerData) => new wt.Worker(url, { workerData });
   }
   const tsx = (meta.resolve as (specifier: string) => string)('tsx/esm/api');
   const target = new Url('./worker.ts', here).href;
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
-  return () => new wt.Worker(code, { eval: true });
+  return (workerData) => new wt.Worker(code, { eval: true, workerData });
 }
 
 /** Terminates the workers (they are unref'ed, so a process exits without this). */
@@ -201,20 +227,36 @@ export function runThreaded(
   return true;
 }
 
-/** As runThreaded, for a job on tensors in the kernels' shared memory (nothing to copy). */
+/** As runThreaded, for a job on tensors in the kernels' shared memory (nothing to copy): by the doorbell. */
 export function runThreadedShared(job: SharedCeJob, count: number, sums: Float64Array): boolean {
   const helpers = helpersFor(count * job.C);
-  const w = wasm();
-  if (count === 0 || helpers.length === 0 || !w) return false;
-  dispatch(w, helpers, { kind: 'ceShared', ceShared: job, memory: kernelMemory() }, count, sums);
+  const w = sharedKernels();
+  if (count === 0 || helpers.length === 0 || !w || !bell) return false;
+  for (const p of helpers) {
+    if (p.hasMemory) continue;
+    post(p, { memory: kernelMemory() });
+    p.hasMemory = true;
+  }
+  const chunks = Math.min(count, (helpers.length + 1) * config.chunksPerThread, MAX_CHUNKS);
+  const perChunk = Math.ceil(count / chunks);
+  if (!ringJob(bell, job, count, Math.ceil(count / perChunk), perChunk)) return false;
+  if (config.callerWorks) takeChunks(w, bell);
+  finishJob(w, bell, sums);
+  threadStats.jobs++;
   return true;
+}
+
+/** Posts a message to a worker, and counts it on the doorbell so that a listening worker reads it. */
+function post(p: PoolWorker, message: unknown): void {
+  p.worker.postMessage(message);
+  posted(bell as Doorbell, p.index);
 }
 
 /** Splits `count` rows (or values) into chunks, hands the task to the helpers, works, waits, adds the sums. */
 function dispatch(
   w: Wasm,
   helpers: PoolWorker[],
-  job: Pick<ThreadTask, 'kind' | 'ce' | 'bce' | 'ceShared' | 'memory'>,
+  job: Pick<ThreadTask, 'kind' | 'ce' | 'bce'>,
   count: number,
   sums: Float64Array,
 ): void {
@@ -229,7 +271,7 @@ function dispatch(
     control: new Int32Array(new SharedArrayBuffer(4 * (2 + n))),
     results: new Float64Array(new SharedArrayBuffer(16 * n)),
   };
-  for (const p of helpers) p.worker.postMessage(task);
+  for (const p of helpers) post(p, task);
   if (config.callerWorks) work(w, task);
   waitFor(w, task);
   threadStats.jobs++;
@@ -248,15 +290,7 @@ function runChunk(w: Wasm, task: ThreadTask, c: number): void {
   const a = c * task.perChunk;
   const b = Math.min(task.count, a + task.perChunk);
   if (task.kind === 'ce') ceRowsWasm(w, task.ce as CeJob, a, b, sums);
-  else if (task.kind === 'bce') bceWasm(w, task.bce as BceJob, a, b, sums);
-  else
-    ceRowsShared(
-      adoptKernelMemory(task.memory as WasmMemory) as Wasm,
-      task.ceShared as SharedCeJob,
-      a,
-      b,
-      sums,
-    );
+  else bceWasm(w, task.bce as BceJob, a, b, sums);
   task.results[2 * c] = sums[0];
   task.results[2 * c + 1] = sums[1];
 }
@@ -264,8 +298,6 @@ function runChunk(w: Wasm, task: ThreadTask, c: number): void {
 /** Takes chunks until none is left (the loop of the caller and of every worker). */
 export function work(w: Wasm, task: ThreadTask): void {
   const { control, chunks } = task;
-  // A thread without the shared-memory kernels (they failed to start) leaves such chunks to the others.
-  if (task.kind === 'ceShared' && !adoptKernelMemory(task.memory as WasmMemory)) return;
   for (;;) {
     const c = Atomics.add(control, 0, 1);
     if (c >= chunks) return;
