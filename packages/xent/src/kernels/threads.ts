@@ -128,6 +128,9 @@ export function startPool(): Promise<void> {
     });
     const die = () => {
       entry.dead = true;
+      // A worker that dies reading a job leaves the doorbell locked: the whole pool goes, and the next
+      // call that wants threads starts a new one on a new doorbell.
+      if (pool.includes(entry)) retire();
       if (pool.every((p) => p.ready || p.dead)) for (const f of readyWaiters.splice(0)) f();
     };
     entry.worker.on('error', die);
@@ -161,10 +164,16 @@ function workerSpawner(wt: WorkerThreads): (data: WorkerData) => NodeWorker {
 
 /** Terminates the workers (they are unref'ed, so a process exits without this). */
 export async function stopPool(): Promise<void> {
+  readyWaiters = [];
+  await retire();
+}
+
+/** Terminates the workers and drops the doorbell. */
+function retire(): Promise<unknown> {
   const old = pool;
   pool = [];
-  readyWaiters = [];
-  await Promise.all(old.map((p) => p.worker.terminate()));
+  bell = undefined;
+  return Promise.all(old.map((p) => p.worker.terminate()));
 }
 
 /** How many workers are running and ready. */
