@@ -57,7 +57,6 @@ export function crossEntropyDirect(
   }
   if (!(t instanceof Int32Array) || t.length !== N) return undefined;
   const labels = t;
-  for (let r = 0; r < N; r++) if (!(labels[r] >= 0 && labels[r] < C)) return undefined;
   let grad: FloatArray | undefined;
   if (withGrad) {
     const f32 = x instanceof Float32Array;
@@ -78,10 +77,15 @@ export function crossEntropyDirect(
     n < config.threadThreshold &&
     xOff + n * size - w.base <= config.scratchBytes
   ) {
-    // One kernel call on the scratch buffer, copied in and out with plain loops (no subarray / set).
+    // One kernel call on the scratch buffer, copied in and out with plain loops (no subarray / set);
+    // the class indices are checked on the way in.
     if (xOff + n * size > w.f64.byteLength) reserve(w, xOff + n * size - w.base);
     const i32 = w.i32;
-    for (let r = 0, k = w.base >>> 2; r < N; r++, k++) i32[k] = labels[r];
+    for (let r = 0, k = w.base >>> 2; r < N; r++, k++) {
+      const v = labels[r];
+      if (!(v >= 0 && v < C)) return undefined;
+      i32[k] = v;
+    }
     const heap = size === 4 ? w.f32 : w.f64;
     const xIdx = xOff / size;
     for (let i = 0; i < n; i++) heap[xIdx + i] = x[i];
@@ -89,6 +93,7 @@ export function crossEntropyDirect(
     ce = kernel(xOff, N, C, w.base, 0, -100, 0, ceScale, 0, grad ? xOff : 0, 0);
     if (grad) for (let i = 0; i < n; i++) grad[i] = heap[xIdx + i];
   } else {
+    for (let r = 0; r < N; r++) if (!(labels[r] >= 0 && labels[r] < C)) return undefined;
     const job = {
       x,
       C,

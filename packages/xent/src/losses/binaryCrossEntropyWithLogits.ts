@@ -73,7 +73,8 @@ export function binaryCrossEntropyWithLogits<R extends BinaryReduction = 'mean'>
   target: TargetLike,
   options?: BinaryCrossEntropyWithLogitsOptions<R>,
 ): LossOutput<R> {
-  return run(input, target, options, false).loss as LossOutput<R>;
+  return (bceDirect(input, target, options, false) ?? run(input, target, options, false))
+    .loss as LossOutput<R>;
 }
 
 /**
@@ -95,7 +96,8 @@ export function binaryCrossEntropyWithLogitsWithGrad<R extends BinaryReduction =
   target: TargetLike,
   options?: BinaryCrossEntropyWithLogitsOptions<R> & GradOptions,
 ): LossWithGrad<R> {
-  return run(input, target, options, true) as unknown as LossWithGrad<R>;
+  const r = bceDirect(input, target, options, true) ?? run(input, target, options, true);
+  return r as unknown as LossWithGrad<R>;
 }
 
 const FN = 'binaryCrossEntropyWithLogits';
@@ -106,8 +108,6 @@ function run(
   optionsArg: (BinaryCrossEntropyWithLogitsOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const direct = bceDirect(inputLike, targetLike, optionsArg, withGrad);
-  if (direct) return direct;
   const options = readOptions(FN, optionsArg);
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'mean', withGrad);
   const weight = readBroadcastWeight(FN, 'options.weight', options.weight, e.input.shape);

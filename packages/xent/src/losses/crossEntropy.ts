@@ -99,7 +99,9 @@ export function crossEntropy<R extends Reduction = 'mean'>(
   target: TargetLike,
   options?: CrossEntropyOptions<R>,
 ): LossOutput<R> {
-  return run('crossEntropy', input, target, options, false).loss as LossOutput<R>;
+  const r =
+    crossEntropyDirect(input, target, options, false) ?? run('crossEntropy', input, target, options, false);
+  return r.loss as LossOutput<R>;
 }
 
 /**
@@ -121,7 +123,9 @@ export function crossEntropyWithGrad<R extends Reduction = 'mean'>(
   target: TargetLike,
   options?: CrossEntropyOptions<R> & GradOptions,
 ): LossWithGrad<R> {
-  return run('crossEntropy', input, target, options, true) as unknown as LossWithGrad<R>;
+  const r =
+    crossEntropyDirect(input, target, options, true) ?? run('crossEntropy', input, target, options, true);
+  return r as unknown as LossWithGrad<R>;
 }
 
 function run(
@@ -131,8 +135,6 @@ function run(
   optionsArg: (CrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const direct = crossEntropyDirect(inputLike, targetLike, optionsArg, withGrad);
-  if (direct) return direct;
   const options = readOptions(fn, optionsArg);
   const input = readTensor(fn, 'input', inputLike);
   const rawTarget = readRaw(fn, 'target', targetLike);
