@@ -43,6 +43,7 @@ export function bceDirect(
   }
   if (size !== n || shape.length === 0) return undefined;
   let y: unknown = target;
+  if (target === null || typeof target !== 'object') return undefined;
   if (!ArrayBuffer.isView(target)) {
     const t = target as { data?: unknown; shape?: unknown };
     const ts = t.shape;

@@ -145,6 +145,8 @@ test('every other call takes the general path, with its results and its errors',
   );
   assert.throws(() => bce(input, y), /target has shape \[4\], expected the input's shape \[2, 2\]/);
   assert.throws(() => bce({ data: x, shape: [3] }, y), /holds 3 values/);
+  assert.throws(() => bce(input, null as never), /binaryCrossEntropyWithLogits: target must be a tensor/);
+  assert.throws(() => bce(input, 0.5), /target has shape \[\], expected the input's shape \[2, 2\]/);
   // A gradOut of the wrong type or length, or the input's own data.
   for (const gradOut of [new Float64Array(4), new Float32Array(3), x]) {
     assert.throws(() => bceWithGrad(input, target, { gradOut }), TypeError);
