@@ -56,9 +56,10 @@ export function maxF32(p: usize, len: i32): f64 {
 /**
  * exp(x - m) of the 16 float32 values at q (exp4f's arithmetic, four vectors in lockstep), written at o
  * with `write`; returns their sum as float64 x 2, the four vectors added in float32 first (widening
- * each vector to float64 took 16 of the 110 operations per 16 values: the sweep ran 9% faster without). In lockstep, each of EXP4F's constants is loaded
- * where it is used, by four vectors at once: with the eleven constants held in registers beside four
- * exponentials in flight, V8 ran out of the 16 SIMD registers and spilled (the sweep ran 15% slower).
+ * each vector to float64 took 16 of the 110 operations per 16 values: the sweep ran 9% faster without).
+ * In lockstep, each of EXP4F's constants is loaded where it is used, by four vectors at once: with the
+ * eleven constants held in registers beside four exponentials in flight, V8 ran out of the 16 SIMD
+ * registers and spilled (the sweep ran 15% slower).
  */
 // @ts-expect-error: decorator
 @inline

@@ -25,6 +25,21 @@ export function gradBuffer(fn: string, gradOut: unknown, input: Tensor): FloatAr
 }
 
 /**
+ * The gradient buffer of a direct lane (kernels/*Direct.ts): a new array like x, or `gradOut` when it is
+ * an array of x's type and length other than x itself; undefined otherwise, and the general path, which
+ * gradBuffer serves, then says what is wrong.
+ */
+export function directGrad(x: FloatArray, gradOut: unknown): FloatArray | undefined {
+  const f32 = x instanceof Float32Array;
+  if (gradOut === undefined) return f32 ? new Float32Array(x.length) : new Float64Array(x.length);
+  const fits =
+    (f32 ? gradOut instanceof Float32Array : gradOut instanceof Float64Array) &&
+    gradOut !== x &&
+    (gradOut as FloatArray).length === x.length;
+  return fits ? (gradOut as FloatArray) : undefined;
+}
+
+/**
  * The result of a loss: the per-element tensor for 'none', else the reduced number. The number is the
  * float64 sum whatever the input type (not rounded to float32: it is a JS number either way, and a
  * mean of float32 losses may exceed float32's range).

@@ -4,7 +4,7 @@
  * array for a 1-D input), and no option but `reduction` ('mean', 'sum' or 'batchmean') and `gradOut`.
  * Anything else, every error included, takes the general path.
  */
-import type { LossRun } from '../internal/output.js';
+import { directGrad, type LossRun } from '../internal/output.js';
 import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 import { bceFast } from './bceFast.js';
 import { config } from './config.js';
@@ -55,14 +55,8 @@ export function bceDirect(
   const divisor =
     reduction === 'mean' ? n : reduction === 'batchmean' ? shape[0] : reduction === 'sum' ? 1 : 0;
   if (divisor === 0) return undefined;
-  let grad: FloatArray | undefined;
-  if (withGrad) {
-    const f32 = x instanceof Float32Array;
-    if (gradOut === undefined) grad = f32 ? new Float32Array(n) : new Float64Array(n);
-    else if ((f32 ? gradOut instanceof Float32Array : gradOut instanceof Float64Array) && gradOut !== x)
-      grad = gradOut as FloatArray;
-    if (!grad || grad.length !== n) return undefined;
-  }
+  const grad = withGrad ? directGrad(x, gradOut) : undefined;
+  if (withGrad && !grad) return undefined;
 
   const scale = 1 / divisor;
   const w = wasm();

@@ -9,8 +9,8 @@
  * microsecond cold, and more while V8 still interprets it (its first few hundred calls). On (64, 10) the
  * general path took 20-40 µs that way against 5 µs for this lane.
  */
-import type { LossRun } from '../internal/output.js';
-import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
+import { directGrad, type LossRun } from '../internal/output.js';
+import type { TargetLike, TensorLike } from '../tensor.js';
 import { config } from './config.js';
 import { ceFast } from './crossEntropyFast.js';
 import { fastStats } from './fastStats.js';
@@ -57,14 +57,8 @@ export function crossEntropyDirect(
   }
   if (!(t instanceof Int32Array) || t.length !== N) return undefined;
   const labels = t;
-  let grad: FloatArray | undefined;
-  if (withGrad) {
-    const f32 = x instanceof Float32Array;
-    if (gradOut === undefined) grad = f32 ? new Float32Array(n) : new Float64Array(n);
-    else if ((f32 ? gradOut instanceof Float32Array : gradOut instanceof Float64Array) && gradOut !== x)
-      grad = gradOut as FloatArray;
-    if (!grad || grad.length !== n) return undefined;
-  }
+  const grad = withGrad ? directGrad(x, gradOut) : undefined;
+  if (withGrad && !grad) return undefined;
 
   const ceScale = sum ? 1 : 1 / N;
   const w = wasm();

@@ -13,24 +13,13 @@ import {
   init,
 } from '../../src/index.ts';
 import { bceFast } from '../../src/kernels/bceFast.ts';
-import { fastStats } from '../../src/kernels/fastStats.ts';
 import { allClose, closeTo, REL32, REL64 } from '../support/close.ts';
+import { counted, type Dtype, logitsWithSpecials, typed } from '../support/lanes.ts';
 
 before(async () => {
   await init();
 });
 
-type Dtype = 'float32' | 'float64';
-const floats = (dtype: Dtype, values: number[]) =>
-  dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
-
-function counted<T>(call: () => T): { result: T; direct: number } {
-  const before = fastStats.direct;
-  const result = call();
-  return { result, direct: fastStats.direct - before };
-}
-
-const special = fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
 const batch = fc
   .record({
     shape: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }),
@@ -41,13 +30,7 @@ const batch = fc
     const n = b.shape.reduce((a, d) => a * d, 1);
     return fc.record({
       ...Object.fromEntries(Object.entries(b).map(([k, v]) => [k, fc.constant(v)])),
-      x: fc.array(
-        fc.oneof({ weight: 30, arbitrary: fc.double({ min: -40, max: 40, noNaN: true }) }, special),
-        {
-          minLength: n,
-          maxLength: n,
-        },
-      ),
+      x: logitsWithSpecials(n, 40),
       y: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
     });
   }) as fc.Arbitrary<{
@@ -63,8 +46,8 @@ function agree(wasm: boolean) {
   try {
     fc.assert(
       fc.property(batch, ({ shape, dtype, reduction, x, y }) => {
-        const input = { data: floats(dtype, x), shape };
-        const target = { data: floats(dtype, y), shape };
+        const input = { data: typed(dtype, x), shape };
+        const target = { data: typed(dtype, y), shape };
         const options = reduction ? { reduction } : undefined;
         const lane = counted(() => bce(input, target, options));
         const plain = { data: Array.from(target.data), shape };
@@ -74,7 +57,7 @@ function agree(wasm: boolean) {
         // The general path's fast kernels on the same arrays, for the bits.
         const n = x.length;
         const divisor = reduction === 'sum' ? 1 : reduction === 'batchmean' ? shape[0] : n;
-        const grad = floats(
+        const grad = typed(
           dtype,
           x.map(() => 0),
         );
@@ -84,7 +67,7 @@ function agree(wasm: boolean) {
         const rel = dtype === 'float32' ? REL32 : REL64;
         closeTo(lane.result, general.result as number, rel, 1e-6, 'the general path (float64 targets)');
 
-        const gradOut = floats(
+        const gradOut = typed(
           dtype,
           x.map(() => 7),
         );

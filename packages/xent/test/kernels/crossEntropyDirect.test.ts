@@ -7,24 +7,12 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import fc from 'fast-check';
 import { configureKernels, crossEntropy, crossEntropyWithGrad, init } from '../../src/index.ts';
-import { fastStats } from '../../src/kernels/fastStats.ts';
+import { counted, type Dtype, logitsWithSpecials, typed } from '../support/lanes.ts';
 
 before(async () => {
   await init();
 });
 
-type Dtype = 'float32' | 'float64';
-const floats = (dtype: Dtype, values: number[]) =>
-  dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
-
-/** Runs `call` and returns its result with how many calls took a direct lane meanwhile. */
-function counted<T>(call: () => T): { result: T; direct: number } {
-  const before = fastStats.direct;
-  const result = call();
-  return { result, direct: fastStats.direct - before };
-}
-
-const special = fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
 const batch = fc
   .record({
     N: fc.integer({ min: 1, max: 40 }),
@@ -36,13 +24,7 @@ const batch = fc
   .chain((b) =>
     fc.record({
       ...Object.fromEntries(Object.entries(b).map(([k, v]) => [k, fc.constant(v)])),
-      x: fc.array(
-        fc.oneof({ weight: 30, arbitrary: fc.double({ min: -30, max: 30, noNaN: true }) }, special),
-        {
-          minLength: b.N * b.C,
-          maxLength: b.N * b.C,
-        },
-      ),
+      x: logitsWithSpecials(b.N * b.C, 30),
       t: fc.array(fc.integer({ min: 0, max: b.C - 1 }), { minLength: b.N, maxLength: b.N }),
     }),
   ) as fc.Arbitrary<{
@@ -59,7 +41,7 @@ function agree(wasm: boolean) {
   try {
     fc.assert(
       fc.property(batch, ({ N, C, dtype, reduction, x, t }) => {
-        const input = { data: floats(dtype, x), shape: [N, C] };
+        const input = { data: typed(dtype, x), shape: [N, C] };
         const options = reduction ? { reduction } : undefined;
         const lane = counted(() => crossEntropy(input, Int32Array.from(t), options));
         const general = counted(() => crossEntropy(input, t, options));
@@ -67,7 +49,7 @@ function agree(wasm: boolean) {
         assert.equal(general.direct, 0, 'a plain array of targets takes the general path');
         assert.ok(Object.is(lane.result, general.result), `loss ${lane.result} vs ${general.result}`);
 
-        const gradOut = floats(
+        const gradOut = typed(
           dtype,
           x.map(() => 7),
         );
