@@ -12,8 +12,8 @@
  * only while ACTIVE is locked at -1, after every worker has left the previous job: a worker that wakes
  * late never mixes two jobs' fields.
  */
-import type { SharedCeJob } from './crossEntropyRows.js';
-import { ceRowsShared } from './crossEntropyRows.js';
+import { awaitChunks, type ChunkWords, claimChunks } from './chunks.js';
+import { ceRowsShared, type SharedCeJob } from './crossEntropyRows.js';
 import type { Wasm } from './wasm.js';
 
 /** The most workers and chunks a doorbell serves. */
@@ -141,48 +141,28 @@ function runChunk(w: Wasm, bell: Doorbell, job: SharedCeJob, c: number): void {
   bell.f64[RESULTS + 2 * c + 1] = sums[1];
 }
 
+/** The job's chunk words (chunks.ts). */
+function words({ i32 }: Doorbell): ChunkWords {
+  return { i32, next: CLAIM, done: DONE, flags: FLAGS, chunks: i32[CHUNKS] };
+}
+
 /** Claims and computes chunks of the current job until none is left (the caller and every worker). */
 export function takeChunks(w: Wasm, bell: Doorbell): void {
-  const { i32 } = bell;
   const job = readJob(bell);
-  const chunks = i32[CHUNKS];
-  for (;;) {
-    const c = Atomics.add(i32, CLAIM, 1);
-    if (c >= chunks) return;
-    runChunk(w, bell, job, c);
-    Atomics.store(i32, FLAGS + c, 1);
-    Atomics.add(i32, DONE, 1);
-    Atomics.notify(i32, DONE);
-  }
+  claimChunks(words(bell), (c) => runChunk(w, bell, job, c));
 }
 
 /**
- * The caller: waits until every chunk is done and adds the sums in chunk order. Chunks still undone
- * after `patienceMs` without progress (claimed by a worker that died) are computed here again; chunks
- * are idempotent.
+ * The caller: waits until every chunk is done (computing those a dead worker left after `patienceMs`)
+ * and adds the sums in chunk order.
  */
 export function finishJob(w: Wasm, bell: Doorbell, sums: Float64Array, patienceMs = 5000): void {
-  const { i32, f64 } = bell;
-  const chunks = i32[CHUNKS];
-  let seen = Atomics.load(i32, DONE);
-  let idle = 0;
-  while (seen < chunks) {
-    const r = Atomics.wait(i32, DONE, seen, 100);
-    const now = Atomics.load(i32, DONE);
-    if (now !== seen || r !== 'timed-out') {
-      seen = now;
-      idle = 0;
-      continue;
-    }
-    idle += 100;
-    if (idle < patienceMs) continue;
-    const job = readJob(bell);
-    for (let c = 0; c < chunks; c++) if (Atomics.load(i32, FLAGS + c) === 0) runChunk(w, bell, job, c);
-    break;
-  }
-  for (let c = 0; c < chunks; c++) {
-    sums[0] += f64[RESULTS + 2 * c];
-    sums[1] += f64[RESULTS + 2 * c + 1];
+  const job = readJob(bell);
+  const chunks = words(bell);
+  awaitChunks(chunks, (c) => runChunk(w, bell, job, c), patienceMs);
+  for (let c = 0; c < chunks.chunks; c++) {
+    sums[0] += bell.f64[RESULTS + 2 * c];
+    sums[1] += bell.f64[RESULTS + 2 * c + 1];
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import type { FloatArray } from '../tensor.js';
 import { type BceJob, bceWasm } from './bceRows.js';
+import { awaitChunks, type ChunkWords, claimChunks } from './chunks.js';
 import { config } from './config.js';
 import { type CeJob, ceRowsWasm, type SharedCeJob } from './crossEntropyRows.js';
 import {
@@ -282,7 +283,7 @@ function dispatch(
   };
   for (const p of helpers) post(p, task);
   if (config.callerWorks) work(w, task);
-  waitFor(w, task);
+  awaitChunks(words(task), (c) => runChunk(w, task, c));
   threadStats.jobs++;
   for (let c = 0; c < n; c++) {
     sums[0] += task.results[2 * c];
@@ -304,43 +305,12 @@ function runChunk(w: Wasm, task: ThreadTask, c: number): void {
   task.results[2 * c + 1] = sums[1];
 }
 
-/** Takes chunks until none is left (the loop of the caller and of every worker). */
-export function work(w: Wasm, task: ThreadTask): void {
-  const { control, chunks } = task;
-  for (;;) {
-    const c = Atomics.add(control, 0, 1);
-    if (c >= chunks) return;
-    runChunk(w, task, c);
-    Atomics.store(control, 2 + c, 1);
-    Atomics.add(control, 1, 1);
-    Atomics.notify(control, 1);
-  }
+/** The task's chunk words (chunks.ts): control holds [next chunk, chunks done, a flag per chunk]. */
+function words(task: ThreadTask): ChunkWords {
+  return { i32: task.control, next: 0, done: 1, flags: 2, chunks: task.chunks };
 }
 
-/**
- * Waits until every chunk is done. A chunk taken by a worker that then makes no progress for 5 s (a
- * worker that died) is computed here again; chunks are idempotent.
- */
-function waitFor(w: Wasm, task: ThreadTask): void {
-  const { control, chunks } = task;
-  let seen = Atomics.load(control, 1);
-  let idle = 0;
-  while (seen < chunks) {
-    const r = Atomics.wait(control, 1, seen, 100);
-    const now = Atomics.load(control, 1);
-    if (now !== seen || r !== 'timed-out') {
-      seen = now;
-      idle = 0;
-      continue;
-    }
-    idle += 100;
-    if (idle < 5000) continue;
-    for (let c = 0; c < chunks; c++) {
-      if (Atomics.load(control, 2 + c) === 0) {
-        runChunk(w, task, c);
-        Atomics.store(control, 2 + c, 1);
-      }
-    }
-    return;
-  }
+/** Takes chunks until none is left (the loop of the caller and of every worker). */
+export function work(w: Wasm, task: ThreadTask): void {
+  claimChunks(words(task), (c) => runChunk(w, task, c));
 }

@@ -1,0 +1,56 @@
+/**
+ * How threads share the chunks of one job (threads.ts for posted tasks, doorbell.ts for jobs on the
+ * kernels' shared memory): in one shared Int32Array, a counter of the next chunk to take, a count of
+ * chunks done, and a done flag per chunk. Whoever is free takes the next chunk; the caller waits on
+ * the count, and computes again the chunks whose flags are still unset after `patienceMs` without
+ * progress (claimed by a worker that died; chunks are idempotent).
+ */
+
+/** Where a job's words are: `next`, `done` and the first of its `chunks` flags are indices into i32. */
+export interface ChunkWords {
+  readonly i32: Int32Array;
+  readonly next: number;
+  readonly done: number;
+  readonly flags: number;
+  readonly chunks: number;
+}
+
+/** Takes chunks and runs them until none is left. */
+export function claimChunks({ i32, next, done, flags, chunks }: ChunkWords, run: (c: number) => void): void {
+  for (;;) {
+    const c = Atomics.add(i32, next, 1);
+    if (c >= chunks) return;
+    run(c);
+    Atomics.store(i32, flags + c, 1);
+    Atomics.add(i32, done, 1);
+    Atomics.notify(i32, done);
+  }
+}
+
+/** Waits until every chunk is done; runs those left undone after `patienceMs` without progress. */
+export function awaitChunks(
+  { i32, done, flags, chunks }: ChunkWords,
+  run: (c: number) => void,
+  patienceMs = 5000,
+): void {
+  let seen = Atomics.load(i32, done);
+  let idle = 0;
+  while (seen < chunks) {
+    const r = Atomics.wait(i32, done, seen, 100);
+    const now = Atomics.load(i32, done);
+    if (now !== seen || r !== 'timed-out') {
+      seen = now;
+      idle = 0;
+      continue;
+    }
+    idle += 100;
+    if (idle < patienceMs) continue;
+    for (let c = 0; c < chunks; c++) {
+      if (Atomics.load(i32, flags + c) === 0) {
+        run(c);
+        Atomics.store(i32, flags + c, 1);
+      }
+    }
+    return;
+  }
+}
