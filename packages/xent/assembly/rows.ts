@@ -28,8 +28,27 @@ export function maxF32(p: usize, len: i32): f64 {
   }
   let m0 = f32x4.splat(-Infinity);
   let m1 = m0;
+  let m2 = m0;
+  let m3 = m0;
   let nan = i32x4.splat(0);
+  let nan1 = nan;
   let i = 0;
+  for (; i + 16 <= len; i += 16) {
+    const q = p + (<usize>i << 2);
+    const a = v128.load(q);
+    const b = v128.load(q, 16);
+    const c = v128.load(q, 32);
+    const d = v128.load(q, 48);
+    m0 = f32x4.pmax(m0, a);
+    m1 = f32x4.pmax(m1, b);
+    m2 = f32x4.pmax(m2, c);
+    m3 = f32x4.pmax(m3, d);
+    nan = v128.or(nan, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+    nan1 = v128.or(nan1, v128.or(f32x4.ne(c, c), f32x4.ne(d, d)));
+  }
+  m0 = f32x4.pmax(m0, m2);
+  m1 = f32x4.pmax(m1, m3);
+  nan = v128.or(nan, nan1);
   for (; i + 8 <= len; i += 8) {
     const a = v128.load(p + (<usize>i << 2));
     const b = v128.load(p + (<usize>i << 2), 16);
@@ -94,13 +113,23 @@ function exp16F32(q: usize, o: usize, m4: v128, write: bool): v128 {
   let p1 = f32x4.add(f32x4.mul(c, r1), c2);
   let p2 = f32x4.add(f32x4.mul(c, r2), c2);
   let p3 = f32x4.add(f32x4.mul(c, r3), c2);
-  for (let off = 112; off <= 144; off += 16) {
-    c = v128.load(EXP4F + off); // c4, c3, c2
-    p0 = f32x4.add(f32x4.mul(p0, r0), c);
-    p1 = f32x4.add(f32x4.mul(p1, r1), c);
-    p2 = f32x4.add(f32x4.mul(p2, r2), c);
-    p3 = f32x4.add(f32x4.mul(p3, r3), c);
-  }
+  // c4, c3, c2, written out: binaryen keeps a loop over them, and V8 then checks for interrupts and
+  // branches three times per 16 values.
+  c = v128.load(EXP4F, 112);
+  p0 = f32x4.add(f32x4.mul(p0, r0), c);
+  p1 = f32x4.add(f32x4.mul(p1, r1), c);
+  p2 = f32x4.add(f32x4.mul(p2, r2), c);
+  p3 = f32x4.add(f32x4.mul(p3, r3), c);
+  c = v128.load(EXP4F, 128);
+  p0 = f32x4.add(f32x4.mul(p0, r0), c);
+  p1 = f32x4.add(f32x4.mul(p1, r1), c);
+  p2 = f32x4.add(f32x4.mul(p2, r2), c);
+  p3 = f32x4.add(f32x4.mul(p3, r3), c);
+  c = v128.load(EXP4F, 144);
+  p0 = f32x4.add(f32x4.mul(p0, r0), c);
+  p1 = f32x4.add(f32x4.mul(p1, r1), c);
+  p2 = f32x4.add(f32x4.mul(p2, r2), c);
+  p3 = f32x4.add(f32x4.mul(p3, r3), c);
   c = v128.load(EXP4F, 160); // 1
   p0 = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r0, r0), p0), r0), c);
   p1 = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r1, r1), p1), r1), c);

@@ -146,20 +146,23 @@ function words({ i32 }: Doorbell): ChunkWords {
   return { i32, next: CLAIM, done: DONE, flags: FLAGS, chunks: i32[CHUNKS] };
 }
 
-/** Claims and computes chunks of the current job until none is left (the caller and every worker). */
-export function takeChunks(w: Wasm, bell: Doorbell): void {
+/**
+ * Claims and computes chunks of the current job until none is left (the caller and every worker);
+ * returns how long the longest took, in ms.
+ */
+export function takeChunks(w: Wasm, bell: Doorbell): number {
   const job = readJob(bell);
-  claimChunks(words(bell), (c) => runChunk(w, bell, job, c));
+  return claimChunks(words(bell), (c) => runChunk(w, bell, job, c));
 }
 
 /**
- * The caller: waits until every chunk is done (computing those a dead worker left after `patienceMs`)
- * and adds the sums in chunk order.
+ * The caller: waits until every chunk is done (watching for up to `spinMs` before it sleeps; computing
+ * those a dead worker left after `patienceMs`) and adds the sums in chunk order.
  */
-export function finishJob(w: Wasm, bell: Doorbell, sums: Float64Array, patienceMs = 5000): void {
+export function finishJob(w: Wasm, bell: Doorbell, sums: Float64Array, spinMs = 0, patienceMs = 5000): void {
   const job = readJob(bell);
   const chunks = words(bell);
-  awaitChunks(chunks, (c) => runChunk(w, bell, job, c), patienceMs);
+  awaitChunks(chunks, (c) => runChunk(w, bell, job, c), spinMs, patienceMs);
   for (let c = 0; c < chunks.chunks; c++) {
     sums[0] += bell.f64[RESULTS + 2 * c];
     sums[1] += bell.f64[RESULTS + 2 * c + 1];

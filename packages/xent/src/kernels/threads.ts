@@ -250,8 +250,8 @@ export function runThreadedShared(job: SharedCeJob, count: number, sums: Float64
   const chunks = Math.min(count, (helpers.length + 1) * config.chunksPerThread, MAX_CHUNKS);
   const perChunk = Math.ceil(count / chunks);
   if (!ringJob(bell, job, count, Math.ceil(count / perChunk), perChunk)) return false;
-  if (config.callerWorks) takeChunks(w, bell);
-  finishJob(w, bell, sums);
+  const spinMs = config.callerWorks ? takeChunks(w, bell) : 0;
+  finishJob(w, bell, sums, spinMs);
   threadStats.jobs++;
   return true;
 }
@@ -282,8 +282,8 @@ function dispatch(
     results: new Float64Array(new SharedArrayBuffer(16 * n)),
   };
   for (const p of helpers) post(p, task);
-  if (config.callerWorks) work(w, task);
-  awaitChunks(words(task), (c) => runChunk(w, task, c));
+  const spinMs = config.callerWorks ? work(w, task) : 0;
+  awaitChunks(words(task), (c) => runChunk(w, task, c), spinMs);
   threadStats.jobs++;
   for (let c = 0; c < n; c++) {
     sums[0] += task.results[2 * c];
@@ -310,7 +310,7 @@ function words(task: ThreadTask): ChunkWords {
   return { i32: task.control, next: 0, done: 1, flags: 2, chunks: task.chunks };
 }
 
-/** Takes chunks until none is left (the loop of the caller and of every worker). */
-export function work(w: Wasm, task: ThreadTask): void {
-  claimChunks(words(task), (c) => runChunk(w, task, c));
+/** Takes chunks until none is left (the loop of the caller and of every worker); returns the longest's ms. */
+export function work(w: Wasm, task: ThreadTask): number {
+  return claimChunks(words(task), (c) => runChunk(w, task, c));
 }

@@ -89,7 +89,7 @@ test('a job is not written while a worker still reads the last one; undone chunk
   assert.ok(ringJob(bell, job, N, 4, Math.ceil(N / 4), 60));
   // Nobody takes the chunks: after its patience, the caller computes them all.
   const sums = new Float64Array(2);
-  finishJob(w, bell, sums, 200);
+  finishJob(w, bell, sums, 1, 200);
   assert.ok(Math.abs(sums[0] - want[0]) <= 1e-9 * Math.abs(want[0]), `${sums[0]} vs ${want[0]}`);
 });
 
