@@ -140,6 +140,14 @@ export function ceF64(
     : ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, 0, false, lossOut);
 }
 
+/** The index of the first of n int32 class indices at tgt outside [0, C), or -1 when all are in range. */
+export function badTarget(tgt: usize, n: i32, C: i32): i32 {
+  for (let r = 0; r < n; r++) {
+    if (<u32>load<i32>(tgt + (<usize>r << 2)) >= <u32>C) return r;
+  }
+  return -1;
+}
+
 // Pieces of a row longer than the scratch buffer, called once per piece by the host.
 
 /** max of a piece (NaN when it holds a NaN). */

@@ -1,6 +1,7 @@
 /** The WebAssembly kernels of xent, compiled by AssemblyScript (see ../scripts/build-wasm.mjs). */
 export { bceF32, bceF64 } from './binaryCrossEntropyWithLogits';
 export {
+  badTarget,
   ceF32,
   ceF64,
   pieceExpSumF32,

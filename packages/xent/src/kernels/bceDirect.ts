@@ -64,18 +64,16 @@ export function bceDirect(
   const bytes = x instanceof Float32Array ? 4 : 8;
   const yOff = w ? (w.base + n * bytes + 15) & ~15 : 0;
   if (w && n < SMALL && n < config.threadThreshold && yOff + n * bytes - w.base <= config.scratchBytes) {
-    // One kernel call on the scratch buffer, copied in and out with plain loops (no subarray / set).
+    // One kernel call on the scratch buffer, copied in and out with `set` (see crossEntropyDirect).
     if (yOff + n * bytes > w.f64.byteLength) reserve(w, yOff + n * bytes - w.base);
     const heap = bytes === 4 ? w.f32 : w.f64;
     const xIdx = w.base / bytes;
     const yIdx = yOff / bytes;
     const yd = y as FloatArray;
-    for (let i = 0; i < n; i++) {
-      heap[xIdx + i] = x[i];
-      heap[yIdx + i] = yd[i];
-    }
+    heap.set(x, xIdx);
+    heap.set(yd, yIdx);
     sum = (bytes === 4 ? w.ex.bceF32 : w.ex.bceF64)(w.base, yOff, n, grad ? 1 : 0, scale);
-    if (grad) for (let i = 0; i < n; i++) grad[i] = heap[xIdx + i];
+    if (grad) grad.set(heap.subarray(xIdx, xIdx + n));
   } else sum = bceFast({ x, y: y as FloatArray, grad, scale });
   fastStats.direct++;
   const loss = sum / divisor;

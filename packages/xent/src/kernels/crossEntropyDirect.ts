@@ -71,21 +71,18 @@ export function crossEntropyDirect(
     n < config.threadThreshold &&
     xOff + n * size - w.base <= config.scratchBytes
   ) {
-    // One kernel call on the scratch buffer, copied in and out with plain loops (no subarray / set);
-    // the class indices are checked on the way in.
+    // One kernel call on the scratch buffer. Everything is copied with `set` (a memory copy from the
+    // first call) and the class indices are checked in WebAssembly: JavaScript loops over them took
+    // 10-14 µs of (64, 10)'s call for its first 50-300 calls, until V8 optimised them.
     if (xOff + n * size > w.f64.byteLength) reserve(w, xOff + n * size - w.base);
-    const i32 = w.i32;
-    for (let r = 0, k = w.base >>> 2; r < N; r++, k++) {
-      const v = labels[r];
-      if (!(v >= 0 && v < C)) return undefined;
-      i32[k] = v;
-    }
+    w.i32.set(labels, w.base >>> 2);
+    if (w.ex.badTarget(w.base, N, C) >= 0) return undefined;
     const heap = size === 4 ? w.f32 : w.f64;
     const xIdx = xOff / size;
-    for (let i = 0; i < n; i++) heap[xIdx + i] = x[i];
+    heap.set(x, xIdx);
     const kernel = size === 4 ? w.ex.ceF32 : w.ex.ceF64;
     ce = kernel(xOff, N, C, w.base, 0, -100, 0, ceScale, 0, grad ? xOff : 0, 0);
-    if (grad) for (let i = 0; i < n; i++) grad[i] = heap[xIdx + i];
+    if (grad) grad.set(heap.subarray(xIdx, xIdx + n));
   } else {
     for (let r = 0; r < N; r++) if (!(labels[r] >= 0 && labels[r] < C)) return undefined;
     const job = {

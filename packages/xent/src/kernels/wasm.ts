@@ -48,6 +48,8 @@ export interface WasmExports {
   readonly memory: WasmMemory;
   readonly ceF32: CeKernel;
   readonly ceF64: CeKernel;
+  /** The index of the first of n int32 class indices at tgt outside [0, C), or -1. */
+  badTarget(tgt: number, n: number, C: number): number;
   zSum(): number;
   pieceMaxF32(p: number, len: number): number;
   pieceMaxF64(p: number, len: number): number;
