@@ -431,15 +431,17 @@ async function measure(
   for (const [i, impl] of impls.entries()) warm[i] = await impl.time(grad);
   const floors: number[] = [];
   floorTime(N * C, grad);
-  // Small inputs: more rounds, up to about a second each.
-  const perRound = warm.reduce((a, b) => a + b, 0);
-  const rounds = Math.max(ROUNDS, Math.min(200, Math.floor(1000 / Math.max(perRound, 1e-3))));
+  // Small inputs: more rounds, as many as fit in about a second (at most 200). Counted by the clock, not
+  // from the warm-up calls: those include one-time costs (first-call compilation), and sizing by them
+  // gave (64, 10) anywhere from 7 to about 100 rounds from run to run.
+  const start = performance.now();
+  const more = (r: number) => r < ROUNDS || (r < 200 && performance.now() - start < 1000);
   // A fresh order every round (seeded): what ran just before a call (another process, a peer that
   // filled the caches, the same code warm) changes its time, and a rotating order kept every
   // implementation behind the same one (the plain-array xent always came right after a PyTorch call).
   const shuffle = rng(N * 7919 + C + (grad ? 1 : 0));
   const order = impls.map((_, i) => i);
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; more(r); r++) {
     for (let j = order.length - 1; j > 0; j--) {
       const k = Math.floor(shuffle() * (j + 1));
       [order[j], order[k]] = [order[k], order[j]];
@@ -548,7 +550,7 @@ async function main(): Promise<void> {
     `- machine: ${cpu}, ${cpus().length} cores (shared with other work: numbers are noisy), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- Node ${process.versions.node} (V8 ${process.versions.v8}); xent kernels: ${JSON.stringify(info)}`,
     `- @tensorflow/tfjs 4.22.0 (cpu), @tensorflow/tfjs-backend-wasm 4.22.0 (SIMD, 1 thread: its threaded build does not start in Node); onnxruntime-node 1.30.0; PyTorch ${torchVersion || 'not installed'} (Debian python3-torch, CPU)`,
-    `- rounds: at least ${ROUNDS} per measurement (more for small shapes)`,
+    `- rounds: at least ${ROUNDS} per measurement; small shapes as many as fit in about a second (at most 200)`,
     '',
   ];
   writeFileSync(join(HERE, '..', 'RESULTS.md'), `${header.join('\n')}\n${sections.join('\n\n')}\n`);
