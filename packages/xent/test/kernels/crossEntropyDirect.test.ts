@@ -84,6 +84,32 @@ test('large batches take the lane to the row kernels: same bits as the general p
   assert.deepEqual(lane.result.grad.data, general.grad.data);
 });
 
+test('a class index out of range anywhere in the batch leaves the lane for the general path and its error', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 64 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.nat(),
+      fc.oneof(fc.integer({ min: -(2 ** 31), max: -1 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+      (N, C, at, bad) => {
+        // (-100 is ignoreIndex's default: an ignored row, not an error.)
+        const value = bad >= 0 ? C + (bad % 1000) : bad === -100 ? -101 : bad;
+        const t = Int32Array.from({ length: N }, (_, i) => i % C);
+        t[at % N] = value;
+        const x = new Float32Array(N * C);
+        const { direct } = counted(() =>
+          assert.throws(
+            () => crossEntropy({ data: x, shape: [N, C] }, t),
+            new RegExp(`crossEntropy: target value ${value} at flat position ${at % N} is out of range`),
+          ),
+        );
+        assert.equal(direct, 0);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
 test('every other call takes the general path, with its results and its errors', () => {
   const x = Float32Array.from([2, 0, -1, 0.5, 1.5, 0]);
   const input = { data: x, shape: [2, 3] };
