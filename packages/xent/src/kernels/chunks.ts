@@ -18,17 +18,24 @@ export interface ChunkWords {
   readonly chunks: number;
 }
 
-/** Takes chunks and runs them until none is left; returns how long the longest took, in ms (0: none). */
+/**
+ * Takes chunks and runs them until none is left. Returns how long the caller may watch for the chunks
+ * still out before it sleeps (see awaitChunks): the longest chunk it ran, in ms, when another thread
+ * has finished a chunk meanwhile; 0 when none has (that thread is not running beside this one, and
+ * often waits for this very core: watching would only keep it waiting).
+ */
 export function claimChunks(
   { i32, next, done, flags, chunks }: ChunkWords,
   run: (c: number) => void,
 ): number {
   let longest = 0;
+  let ran = 0;
   for (;;) {
     const c = Atomics.add(i32, next, 1);
-    if (c >= chunks) return longest;
+    if (c >= chunks) return Atomics.load(i32, done) > ran ? longest : 0;
     const start = clock.now();
     run(c);
+    ran++;
     longest = Math.max(longest, clock.now() - start);
     Atomics.store(i32, flags + c, 1);
     Atomics.add(i32, done, 1);
@@ -39,8 +46,8 @@ export function claimChunks(
 /**
  * Waits until every chunk is done; runs those left undone after `patienceMs` without progress. The
  * chunks still out are being computed and end within about a chunk's time, so it first watches for them
- * for up to `spinMs` (the longest chunk the caller ran, at most 1 ms) before it sleeps: a thread put to
- * sleep and woken again starts 30-60 µs late on a VM.
+ * for up to `spinMs` (from claimChunks; at most 1 ms) before it sleeps: a thread put to sleep and woken
+ * again starts 30-60 µs late on a VM.
  */
 export function awaitChunks(
   { i32, done, flags, chunks }: ChunkWords,

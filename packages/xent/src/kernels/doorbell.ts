@@ -148,7 +148,7 @@ function words({ i32 }: Doorbell): ChunkWords {
 
 /**
  * Claims and computes chunks of the current job until none is left (the caller and every worker);
- * returns how long the longest took, in ms.
+ * returns how long the caller may watch for the rest (claimChunks).
  */
 export function takeChunks(w: Wasm, bell: Doorbell): number {
   const job = readJob(bell);

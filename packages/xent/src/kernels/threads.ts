@@ -310,7 +310,7 @@ function words(task: ThreadTask): ChunkWords {
   return { i32: task.control, next: 0, done: 1, flags: 2, chunks: task.chunks };
 }
 
-/** Takes chunks until none is left (the loop of the caller and of every worker); returns the longest's ms. */
+/** Takes chunks until none is left (the loop of the caller and of every worker); see claimChunks. */
 export function work(w: Wasm, task: ThreadTask): number {
   return claimChunks(words(task), (c) => runChunk(w, task, c));
 }
