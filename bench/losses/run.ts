@@ -3,7 +3,7 @@
  * (0/1 float32 targets for the binary loss), from a seeded generator. Never part of `npm test`.
  *
  *   npm run bench                      (all shapes; writes bench/RESULTS.md)
- *   npm run bench -- --shapes 64x10,1024x32000 --rounds 5 --no-write
+ *   npm run bench -- --shapes 64x10,1024x32000 --rounds 5 --no-write --plain-simd
  *
  * Each round runs every implementation once per (shape, loss, pass), interleaved, so that the load of a
  * shared machine falls on all alike; medians and minima over the rounds are reported, the first call
@@ -13,6 +13,10 @@
  * the input's size: a read (forward) and a read + write in place (forward + gradient). Every
  * implementation's loss must agree with xent's to 1e-5 relative and its gradient to 1e-5 of the largest
  * gradient value, or the run fails.
+ *
+ * xent runs its relaxed-SIMD build (fused multiply-adds): on Node 20, whose V8 has relaxed SIMD behind a
+ * flag, the flag is set here before any kernel compiles (Node 22 and later have it on). --plain-simd
+ * runs the plain SIMD build instead.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import ort from 'onnxruntime-node';
@@ -46,6 +51,8 @@ const SHAPES = (arg('shapes') ?? '64x10,8192x2,32768x128,4096x1000,1024x32000,25
   .map((s) => s.split('x').map(Number) as [number, number]);
 const ROUNDS = Number(arg('rounds') ?? 7);
 const WRITE = !process.argv.includes('--no-write');
+// Before the first kernel compiles (xent compiles on first use, and picks its build by what validates).
+setFlagsFromString(`--${process.argv.includes('--plain-simd') ? 'no-' : ''}experimental-wasm-relaxed-simd`);
 const TMP = '/tmp/xent-bench-losses';
 mkdirSync(TMP, { recursive: true });
 

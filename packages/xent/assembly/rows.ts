@@ -4,7 +4,7 @@
  * comes for float32 and float64 rows. Sums of float32 exponentials add groups of 16 in float32 (each group
  * at most 4 ulps off) and the groups in float64.
  */
-import { EXP2D, EXP4F, exp2d, exp4f } from './exp';
+import { EXP2D, EXP4F, exp2d, exp4f, expTail4f, madd4f, nmadd4f } from './exp';
 
 /** Where the prefetching loads of expSumF32 go (a global, so that they are not optimised away). */
 export let touched: f32 = 0;
@@ -89,52 +89,52 @@ function exp16F32(q: usize, o: usize, m4: v128, write: bool): v128 {
   const d3 = f32x4.sub(v128.load(q, 48), m4);
   let c = v128.load(EXP4F, 32); // log2(e)
   let c2 = v128.load(EXP4F, 16); // 1.5·2^23
-  const t0 = f32x4.add(f32x4.mul(d0, c), c2);
-  const t1 = f32x4.add(f32x4.mul(d1, c), c2);
-  const t2 = f32x4.add(f32x4.mul(d2, c), c2);
-  const t3 = f32x4.add(f32x4.mul(d3, c), c2);
+  const t0 = madd4f(d0, c, c2);
+  const t1 = madd4f(d1, c, c2);
+  const t2 = madd4f(d2, c, c2);
+  const t3 = madd4f(d3, c, c2);
   const k0 = f32x4.sub(t0, c2);
   const k1 = f32x4.sub(t1, c2);
   const k2 = f32x4.sub(t2, c2);
   const k3 = f32x4.sub(t3, c2);
   c = v128.load(EXP4F, 48); // ln 2, high part
-  let r0 = f32x4.sub(d0, f32x4.mul(k0, c));
-  let r1 = f32x4.sub(d1, f32x4.mul(k1, c));
-  let r2 = f32x4.sub(d2, f32x4.mul(k2, c));
-  let r3 = f32x4.sub(d3, f32x4.mul(k3, c));
+  let r0 = nmadd4f(k0, c, d0);
+  let r1 = nmadd4f(k1, c, d1);
+  let r2 = nmadd4f(k2, c, d2);
+  let r3 = nmadd4f(k3, c, d3);
   c = v128.load(EXP4F, 64); // ln 2, low part
-  r0 = f32x4.sub(r0, f32x4.mul(k0, c));
-  r1 = f32x4.sub(r1, f32x4.mul(k1, c));
-  r2 = f32x4.sub(r2, f32x4.mul(k2, c));
-  r3 = f32x4.sub(r3, f32x4.mul(k3, c));
+  r0 = nmadd4f(k0, c, r0);
+  r1 = nmadd4f(k1, c, r1);
+  r2 = nmadd4f(k2, c, r2);
+  r3 = nmadd4f(k3, c, r3);
   c = v128.load(EXP4F, 80); // c6
   c2 = v128.load(EXP4F, 96); // c5
-  let p0 = f32x4.add(f32x4.mul(c, r0), c2);
-  let p1 = f32x4.add(f32x4.mul(c, r1), c2);
-  let p2 = f32x4.add(f32x4.mul(c, r2), c2);
-  let p3 = f32x4.add(f32x4.mul(c, r3), c2);
+  let p0 = madd4f(c, r0, c2);
+  let p1 = madd4f(c, r1, c2);
+  let p2 = madd4f(c, r2, c2);
+  let p3 = madd4f(c, r3, c2);
   // c4, c3, c2, written out: binaryen keeps a loop over them, and V8 then checks for interrupts and
   // branches three times per 16 values.
   c = v128.load(EXP4F, 112);
-  p0 = f32x4.add(f32x4.mul(p0, r0), c);
-  p1 = f32x4.add(f32x4.mul(p1, r1), c);
-  p2 = f32x4.add(f32x4.mul(p2, r2), c);
-  p3 = f32x4.add(f32x4.mul(p3, r3), c);
+  p0 = madd4f(p0, r0, c);
+  p1 = madd4f(p1, r1, c);
+  p2 = madd4f(p2, r2, c);
+  p3 = madd4f(p3, r3, c);
   c = v128.load(EXP4F, 128);
-  p0 = f32x4.add(f32x4.mul(p0, r0), c);
-  p1 = f32x4.add(f32x4.mul(p1, r1), c);
-  p2 = f32x4.add(f32x4.mul(p2, r2), c);
-  p3 = f32x4.add(f32x4.mul(p3, r3), c);
+  p0 = madd4f(p0, r0, c);
+  p1 = madd4f(p1, r1, c);
+  p2 = madd4f(p2, r2, c);
+  p3 = madd4f(p3, r3, c);
   c = v128.load(EXP4F, 144);
-  p0 = f32x4.add(f32x4.mul(p0, r0), c);
-  p1 = f32x4.add(f32x4.mul(p1, r1), c);
-  p2 = f32x4.add(f32x4.mul(p2, r2), c);
-  p3 = f32x4.add(f32x4.mul(p3, r3), c);
+  p0 = madd4f(p0, r0, c);
+  p1 = madd4f(p1, r1, c);
+  p2 = madd4f(p2, r2, c);
+  p3 = madd4f(p3, r3, c);
   c = v128.load(EXP4F, 160); // 1
-  p0 = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r0, r0), p0), r0), c);
-  p1 = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r1, r1), p1), r1), c);
-  p2 = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r2, r2), p2), r2), c);
-  p3 = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r3, r3), p3), r3), c);
+  p0 = expTail4f(p0, r0, c);
+  p1 = expTail4f(p1, r1, c);
+  p2 = expTail4f(p2, r2, c);
+  p3 = expTail4f(p3, r3, c);
   c = v128.load(EXP4F, 0); // the underflow limit
   const e0 = v128.and(i32x4.add(p0, i32x4.shl(t0, 23)), f32x4.ge(d0, c));
   const e1 = v128.and(i32x4.add(p1, i32x4.shl(t1, 23)), f32x4.ge(d1, c));

@@ -11,14 +11,13 @@
  */
 
 import {
-  decodeBase64,
   instantiateKernels,
+  kernelBytes,
   type Wasm,
   type WasmMemory,
   type WasmModule,
   type WebAssemblyApi,
 } from './wasm.js';
-import { WASM_SHARED_BASE64 } from './wasmBinary.js';
 
 const host = globalThis as unknown as {
   WebAssembly?: WebAssemblyApi;
@@ -71,7 +70,7 @@ export function sharedKernels(): Wasm | undefined {
       if (threads && threads.isMainThread === false) return undefined;
       memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     }
-    module ??= new api.Module(decodeBase64(WASM_SHARED_BASE64));
+    module ??= new api.Module(kernelBytes(true));
     instance = instantiateKernels(module, memory);
     renew();
     top = Math.max(top, instance.base);
@@ -90,7 +89,7 @@ export async function compileSharedKernels(): Promise<void> {
   const api = host.WebAssembly;
   if (module || !api || !host.SharedArrayBuffer) return;
   try {
-    module = await api.compile(decodeBase64(WASM_SHARED_BASE64));
+    module = await api.compile(kernelBytes(true));
     failed = false;
   } catch {
     // No shared-memory kernels: shared tensors are plain SharedArrayBuffers, copied as before.
