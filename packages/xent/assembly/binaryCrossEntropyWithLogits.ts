@@ -128,13 +128,15 @@ function bce<T>(x: usize, y: usize, n: i32, grad: bool, scale: f64): f64 {
     const j13 = v128.load(EXP2D, 208);
     const j14 = v128.load(EXP2D, 224);
     const j15 = v128.load(EXP2D, 240);
+    const j16 = v128.load(EXP2D, 256);
+    const j17 = v128.load(EXP2D, 272);
     const scale2 = f64x2.splat(scale);
     for (; i + 2 <= n; i += 2) {
       const px = x + (<usize>i << 3);
       const xv = v128.load(px);
       const yv = v128.load(y + (<usize>i << 3));
       lin0 = f64x2.add(lin0, f64x2.add(f64x2.mul(f64x2.sub(one, yv), xv), f64x2.pmax(f64x2.neg(xv), zero)));
-      const u = exp2d(f64x2.neg(f64x2.abs(xv)), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15);
+      const u = exp2d(f64x2.neg(f64x2.abs(xv)), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15, j16, j17);
       const q = f64x2.add(one, u);
       prod0 = f64x2.mul(prod0, q);
       if (++block == 512) {

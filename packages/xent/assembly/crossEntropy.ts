@@ -11,6 +11,7 @@
  * A row with a NaN, a +Infinity, or only -Infinity gives NaN (loss and gradient); an ignored row gives
  * loss 0 and a gradient of 0, or NaN when its softmax would be NaN.
  */
+import { logSum } from './logSum';
 import { expSumF32, expSumF64, fillF32, fillF64, maxF32, maxF64, scaleF32, scaleF64 } from './rows';
 
 let zSumOut: f64 = 0;
@@ -35,6 +36,7 @@ function ceRows<T>(
   out: usize,
   grad: bool,
   lossOut: usize,
+  strict: bool,
 ): f64 {
   const f32 = sizeof<T>() == 4;
   let ce: f64 = 0;
@@ -45,13 +47,19 @@ function ceRows<T>(
     const t = load<i32>(tgt + (<usize>r << 2));
     const m = f32 ? maxF32(p, C) : maxF64(p, C);
     const finite = m - m == 0;
-    if (t == ignore) {
+    if (t == ignore && !strict) {
       if (lossOut) store<f64>(lossOut + (<usize>r << 3), 0);
       if (grad) {
         if (f32) fillF32(o, C, finite ? 0 : NaN);
         else fillF64(o, C, finite ? 0 : NaN);
       }
       continue;
+    }
+    // A class index outside [0, C): the host checks them, except crossEntropyDirect.ts (strict: ignore,
+    // too, is out), which leaves that to this check and takes the general path, with its error, on NaN
+    if (<u32>t >= <u32>C) {
+      zSumOut = NaN;
+      return NaN;
     }
     if (!finite) {
       ce += NaN;
@@ -69,7 +77,7 @@ function ceRows<T>(
     const ahead: usize = r + 1 < n ? <usize>C * sizeof<T>() : 0;
     if (f32) s = grad ? expSumF32(p, o, C, m, true, ahead) : expSumF32(p, o, C, m, false, ahead);
     else s = grad ? expSumF64(p, o, C, m, true) : expSumF64(p, o, C, m, false);
-    const logS = Math.log(s);
+    const logS = logSum(s);
     const lse = m + logS;
     const wt: f64 = w ? load<f64>(w + (<usize>t << 3)) : 1.0;
     const loss = wt * (m - xt + logS);
@@ -101,7 +109,8 @@ function ceRows<T>(
 /**
  * n rows of C float32 logits at x, int32 targets at tgt, float64 class weights at w (0: none). With out
  * (not 0), the gradient is written there (out = x: in place of the logits); with lossOut, the per-row
- * losses are written there as float64. Returns the summed cross-entropy terms (the z-loss terms: zSum()).
+ * losses are written there as float64. Returns the summed cross-entropy terms (the z-loss terms: zSum()),
+ * or NaN at once on a class index outside [0, C) other than `ignore` (with `strict`, at all).
  */
 export function ceF32(
   x: usize,
@@ -115,10 +124,11 @@ export function ceF32(
   zScale: f64,
   out: usize,
   lossOut: usize,
+  strict: bool,
 ): f64 {
   return out
-    ? ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, out, true, lossOut)
-    : ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, 0, false, lossOut);
+    ? ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, out, true, lossOut, strict)
+    : ceRows<f32>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, 0, false, lossOut, strict);
 }
 
 /** As ceF32, for float64 logits. */
@@ -134,18 +144,11 @@ export function ceF64(
   zScale: f64,
   out: usize,
   lossOut: usize,
+  strict: bool,
 ): f64 {
   return out
-    ? ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, out, true, lossOut)
-    : ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, 0, false, lossOut);
-}
-
-/** The index of the first of n int32 class indices at tgt outside [0, C), or -1 when all are in range. */
-export function badTarget(tgt: usize, n: i32, C: i32): i32 {
-  for (let r = 0; r < n; r++) {
-    if (<u32>load<i32>(tgt + (<usize>r << 2)) >= <u32>C) return r;
-  }
-  return -1;
+    ? ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, out, true, lossOut, strict)
+    : ceRows<f64>(x, n, C, tgt, w, ignore, zLoss, ceScale, zScale, 0, false, lossOut, strict);
 }
 
 // Pieces of a row longer than the scratch buffer, called once per piece by the host.

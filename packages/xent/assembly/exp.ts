@@ -25,8 +25,8 @@
  *   exp4f: within 1 ulp of float32 for d in [-87, 0] (a degree 6 minimax fit with relative error 3.1e-9,
  *          evaluated in float32; at most 0.86 ulp fused, 0.98 ulp unfused, over 10^6 arguments); a
  *          softmax value, whose argument d = x - max is itself rounded to float32, about 1.5 ulp.
- *   exp2d: the degree 11 Taylor polynomial (truncation error below 7e-15 on |r| <= ln 2 / 2), evaluated in
- *          float64: a few ulps of float64.
+ *   exp2d: the degree 13 Taylor polynomial (truncation error below 5e-18 on |r| <= ln 2 / 2), evaluated in
+ *          float64: within 2 ulps of float64 (degree 11, as before, left 6e-15: up to 56 ulps).
  */
 
 // ---- float32 x 4 ----------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ export function nmadd2d(a: v128, b: v128, c: v128): v128 {
   return f64x2.sub(c, f64x2.mul(a, b));
 }
 
-/** -708, 1.5·2^52, log2(e), ln 2 (high, low), 1/11! .. 1/2!, and 1. */
+/** -708, 1.5·2^52, log2(e), ln 2 (high, low), 1/13! .. 1/2!, and 1. */
 export const EXP2D: usize = memory.data<f64>(
   [
     -708.0, -708.0,
@@ -128,6 +128,8 @@ export const EXP2D: usize = memory.data<f64>(
     1.4426950408889634, 1.4426950408889634,
     0.6931471803691238, 0.6931471803691238,
     1.9082149292705877e-10, 1.9082149292705877e-10,
+    1.6059043836821613e-10, 1.6059043836821613e-10,
+    2.08767569878681e-9, 2.08767569878681e-9,
     2.505210838544172e-8, 2.505210838544172e-8,
     2.755731922398589e-7, 2.755731922398589e-7,
     2.7557319223985893e-6, 2.7557319223985893e-6,
@@ -148,15 +150,17 @@ export const EXP2D: usize = memory.data<f64>(
 @inline
 export function exp2d(
   d: v128, lo: v128, magic: v128, log2e: v128, ln2hi: v128, ln2lo: v128,
-  c11: v128, c10: v128, c9: v128, c8: v128, c7: v128, c6: v128, c5: v128, c4: v128, c3: v128, c2: v128,
-  one: v128,
+  c13: v128, c12: v128, c11: v128, c10: v128, c9: v128, c8: v128, c7: v128, c6: v128, c5: v128,
+  c4: v128, c3: v128, c2: v128, one: v128,
 ): v128 {
   const t = madd2d(d, log2e, magic);
   const k = f64x2.sub(t, magic);
   let r = nmadd2d(k, ln2hi, d);
   r = nmadd2d(k, ln2lo, r);
-  // Taylor, degree 11: Σ r^n / n!
-  let p = madd2d(c11, r, c10);
+  // Taylor, degree 13: Σ r^n / n!
+  let p = madd2d(c13, r, c12);
+  p = madd2d(p, r, c11);
+  p = madd2d(p, r, c10);
   p = madd2d(p, r, c9);
   p = madd2d(p, r, c8);
   p = madd2d(p, r, c7);
@@ -170,4 +174,22 @@ export function exp2d(
     : f64x2.add(f64x2.add(f64x2.mul(f64x2.mul(r, r), p), r), one);
   const e = i64x2.add(p, i64x2.shl(t, 52));
   return v128.and(e, f64x2.ge(d, lo));
+}
+
+/**
+ * exp of the float64 pair (a, b), each <= 0 or -Infinity (no NaN), as exp2d with its constants loaded
+ * here: for a row's last one to three values, where Math.exp would read a 2 KB table (one cache line
+ * per call, from memory when other work has run since the last call).
+ */
+// @ts-expect-error: decorator
+@inline
+export function expPair(a: f64, b: f64): v128 {
+  return exp2d(
+    f64x2.replace_lane(f64x2.splat(a), 1, b),
+    v128.load(EXP2D, 0), v128.load(EXP2D, 16), v128.load(EXP2D, 32), v128.load(EXP2D, 48),
+    v128.load(EXP2D, 64), v128.load(EXP2D, 80), v128.load(EXP2D, 96), v128.load(EXP2D, 112),
+    v128.load(EXP2D, 128), v128.load(EXP2D, 144), v128.load(EXP2D, 160), v128.load(EXP2D, 176),
+    v128.load(EXP2D, 192), v128.load(EXP2D, 208), v128.load(EXP2D, 224), v128.load(EXP2D, 240),
+    v128.load(EXP2D, 256), v128.load(EXP2D, 272),
+  );
 }

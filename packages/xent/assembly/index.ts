@@ -1,7 +1,6 @@
 /** The WebAssembly kernels of xent, compiled by AssemblyScript (see ../scripts/build-wasm.mjs). */
 export { bceF32, bceF64 } from './binaryCrossEntropyWithLogits';
 export {
-  badTarget,
   ceF32,
   ceF64,
   pieceExpSumF32,
@@ -13,7 +12,7 @@ export {
   zSum,
 } from './crossEntropy';
 
-/** The first byte after the module's static data (the lookup tables of Math.exp and Math.log): the host's memory starts there. */
+/** The first byte after the module's static data (the exponentials' constants, the lookup tables of Math.exp and Math.log): the host's memory starts there. */
 export function heapBase(): usize {
   return (__heap_base + 15) & ~15;
 }

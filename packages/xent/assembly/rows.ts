@@ -4,7 +4,7 @@
  * comes for float32 and float64 rows. Sums of float32 exponentials add groups of 16 in float32 (each group
  * at most 4 ulps off) and the groups in float64.
  */
-import { EXP2D, EXP4F, exp2d, exp4f, expTail4f, madd4f, nmadd4f } from './exp';
+import { EXP2D, EXP4F, exp2d, exp4f, expPair, expTail4f, madd4f, nmadd4f } from './exp';
 
 /** Where the prefetching loads of expSumF32 go (a global, so that they are not optimised away). */
 export let touched: f32 = 0;
@@ -211,13 +211,21 @@ export function expSumF32(p: usize, o: usize, len: i32, m: f64, write: bool, ahe
   }
   s0 = f64x2.add(s0, s1);
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-  // The last 1 to 3 values in float64 (d = x - m exact): short rows are all tail, and float32 SIMD
-  // arithmetic there put 2-class losses outside float32's tolerance.
-  for (; i < len; i++) {
+  // The last 1 to 3 values in float64 (d = x - m exact), two at a time: short rows are all tail, and
+  // float32 SIMD arithmetic there put 2-class losses outside float32's tolerance.
+  for (; i < len; i += 2) {
     const q = <usize>i << 2;
-    const e = <f32>Math.exp(<f64>load<f32>(p + q) - m);
-    if (write) store<f32>(o + q, e);
-    s += <f64>e;
+    const two = i + 1 < len;
+    let b = -Infinity;
+    if (two) b = <f64>load<f32>(p + q, 4) - m;
+    const e = f32x4.demote_f64x2_zero(expPair(<f64>load<f32>(p + q) - m, b));
+    const e0 = f32x4.extract_lane(e, 0);
+    const e1 = f32x4.extract_lane(e, 1);
+    if (write) {
+      store<f32>(o + q, e0);
+      if (two) store<f32>(o + q, e1, 4);
+    }
+    s += <f64>e0 + <f64>e1;
   }
   return s;
 }
@@ -294,14 +302,16 @@ export function expSumF64(p: usize, o: usize, len: i32, m: f64, write: bool): f6
   const j13 = v128.load(EXP2D, 208);
   const j14 = v128.load(EXP2D, 224);
   const j15 = v128.load(EXP2D, 240);
+  const j16 = v128.load(EXP2D, 256);
+  const j17 = v128.load(EXP2D, 272);
   const m2 = f64x2.splat(m);
   let s0 = f64x2.splat(0);
   let s1 = s0;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const q = <usize>i << 3;
-    const e0 = exp2d(f64x2.sub(v128.load(p + q), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15);
-    const e1 = exp2d(f64x2.sub(v128.load(p + q, 16), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15);
+    const e0 = exp2d(f64x2.sub(v128.load(p + q), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15, j16, j17);
+    const e1 = exp2d(f64x2.sub(v128.load(p + q, 16), m2), j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15, j16, j17);
     if (write) {
       v128.store(o + q, e0);
       v128.store(o + q, e1, 16);
@@ -311,11 +321,20 @@ export function expSumF64(p: usize, o: usize, len: i32, m: f64, write: bool): f6
   }
   s0 = f64x2.add(s0, s1);
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-  for (; i < len; i++) {
+  // The last 1 to 3 values, two at a time (exp2d, as expPair).
+  for (; i < len; i += 2) {
     const q = <usize>i << 3;
-    const e = Math.exp(load<f64>(p + q) - m);
-    if (write) store<f64>(o + q, e);
-    s += e;
+    const two = i + 1 < len;
+    let b = -Infinity;
+    if (two) b = load<f64>(p + q, 8) - m;
+    const d = f64x2.replace_lane(f64x2.splat(load<f64>(p + q) - m), 1, b);
+    const e = exp2d(d, j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, j12, j13, j14, j15, j16, j17);
+    const e0 = f64x2.extract_lane(e, 0);
+    if (write) {
+      store<f64>(o + q, e0);
+      if (two) store<f64>(o + q, f64x2.extract_lane(e, 1), 8);
+    }
+    s += e0 + f64x2.extract_lane(e, 1);
   }
   return s;
 }

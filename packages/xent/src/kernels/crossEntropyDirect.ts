@@ -42,28 +42,30 @@ export function crossEntropyDirect(
   }
   if (input === null || typeof input !== 'object') return undefined;
   const { data: x, shape } = input as { data: unknown; shape: unknown };
-  if (!(x instanceof Float32Array || x instanceof Float64Array) || !Array.isArray(shape)) return undefined;
+  const f32 = x instanceof Float32Array;
+  if (!(f32 || x instanceof Float64Array) || !Array.isArray(shape) || shape.length !== 2) return undefined;
   const N = shape[0];
   const C = shape[1];
   const n = x.length;
-  if (shape.length !== 2 || !(Number.isInteger(N) && Number.isInteger(C) && N > 0 && C > 0 && N * C === n))
-    return undefined;
+  if (!(Number.isInteger(N) && Number.isInteger(C) && N > 0 && C > 0 && N * C === n)) return undefined;
   // The targets: an Int32Array of length N, bare or as a tensor of shape [N].
   let t: unknown = target;
-  if (!ArrayBuffer.isView(t) && t !== null && typeof t === 'object') {
+  if (!(t instanceof Int32Array)) {
+    if (t === null || typeof t !== 'object' || ArrayBuffer.isView(t)) return undefined;
     const ts = (t as { shape?: unknown }).shape;
     if (!Array.isArray(ts) || ts.length !== 1 || ts[0] !== N) return undefined;
     t = (t as { data?: unknown }).data;
+    if (!(t instanceof Int32Array)) return undefined;
   }
-  if (!(t instanceof Int32Array) || t.length !== N) return undefined;
-  const labels = t;
+  const labels = t as Int32Array;
+  if (labels.length !== N) return undefined;
   const grad = withGrad ? directGrad(x, gradOut) : undefined;
   if (withGrad && !grad) return undefined;
 
   const ceScale = sum ? 1 : 1 / N;
   const w = wasm();
   let ce: number;
-  const size = x instanceof Float32Array ? 4 : 8;
+  const size = f32 ? 4 : 8;
   const xOff = w ? (w.base + N * 4 + 15) & ~15 : 0;
   if (
     w &&
@@ -72,16 +74,21 @@ export function crossEntropyDirect(
     xOff + n * size - w.base <= config.scratchBytes
   ) {
     // One kernel call on the scratch buffer. Everything is copied with `set` (a memory copy from the
-    // first call) and the class indices are checked in WebAssembly: JavaScript loops over them took
-    // 10-14 µs of (64, 10)'s call for its first 50-300 calls, until V8 optimised them.
-    if (xOff + n * size > w.f64.byteLength) reserve(w, xOff + n * size - w.base);
-    w.i32.set(labels, w.base >>> 2);
-    if (w.ex.badTarget(w.base, N, C) >= 0) return undefined;
-    const heap = size === 4 ? w.f32 : w.f64;
+    // first call: JavaScript loops took 10-14 µs of (64, 10)'s call for its first 50-300 calls, until V8
+    // optimised them), and the class indices are checked by the kernel (strict: -100, ignoreIndex's
+    // default, is out too, as the lane's mean does not leave ignored rows out), which returns NaN at
+    // once on one out of range: a NaN loss (that, or a NaN in the input) takes the general path, which
+    // reports the index (a second call into WebAssembly to check them cost 3 µs out of the caches).
     const xIdx = xOff / size;
+    let heap = f32 ? w.f32 : w.f64;
+    if (xIdx + n > heap.length) {
+      reserve(w, xOff + n * size - w.base);
+      heap = f32 ? w.f32 : w.f64;
+    }
+    w.i32.set(labels, w.base >>> 2);
     heap.set(x, xIdx);
-    const kernel = size === 4 ? w.ex.ceF32 : w.ex.ceF64;
-    ce = kernel(xOff, N, C, w.base, 0, -100, 0, ceScale, 0, grad ? xOff : 0, 0);
+    ce = (f32 ? w.ex.ceF32 : w.ex.ceF64)(xOff, N, C, w.base, 0, -100, 0, ceScale, 0, grad ? xOff : 0, 0, 1);
+    if (Number.isNaN(ce)) return undefined;
     if (grad) grad.set(heap.subarray(xIdx, xIdx + n));
   } else {
     for (let r = 0; r < N; r++) if (!(labels[r] >= 0 && labels[r] < C)) return undefined;

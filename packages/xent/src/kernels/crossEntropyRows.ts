@@ -58,6 +58,7 @@ export function ceRowsShared(w: Wasm, job: SharedCeJob, r0: number, r1: number, 
     job.zScale,
     job.out ? job.out + r0 * row : 0,
     job.lossOut ? job.lossOut + r0 * 8 : 0,
+    0,
   );
   sums[1] += w.ex.zSum();
 }
@@ -102,6 +103,7 @@ export function ceRowsWasm(w: Wasm, job: CeJob, r0: number, r1: number, sums: Fl
       job.zScale,
       grad ? xOff : 0,
       lossOut ? lossOff : 0,
+      0,
     );
     sums[1] += w.ex.zSum();
     if (grad) grad.set(heap.subarray(xIdx, xIdx + (b - a) * C), a * C);

@@ -37,7 +37,8 @@ const host = globalThis as unknown as { WebAssembly?: WebAssemblyApi; atob?: (s:
 /**
  * ceF32 / ceF64 of assembly/crossEntropy.ts: n rows of C logits at x, int32 targets at t, float64 class
  * weights at w (0: none); the gradient to out (0: none; x: in place), per-row losses to lossOut (0:
- * none). Returns the summed cross-entropy terms.
+ * none). Returns the summed cross-entropy terms, or NaN at once on a class index outside [0, C) other
+ * than `ignore` (strict = 1: at all, ignore included).
  */
 export type CeKernel = (
   x: number,
@@ -51,6 +52,7 @@ export type CeKernel = (
   zScale: number,
   out: number,
   lossOut: number,
+  strict: number,
 ) => number;
 
 /** The raw exports of assembly/index.ts (pointers are byte offsets into `memory`). */
@@ -58,8 +60,6 @@ export interface WasmExports {
   readonly memory: WasmMemory;
   readonly ceF32: CeKernel;
   readonly ceF64: CeKernel;
-  /** The index of the first of n int32 class indices at tgt outside [0, C), or -1. */
-  badTarget(tgt: number, n: number, C: number): number;
   zSum(): number;
   pieceMaxF32(p: number, len: number): number;
   pieceMaxF64(p: number, len: number): number;

@@ -147,7 +147,8 @@ test('WebAssembly kernels: every crossEntropy and binaryCrossEntropyWithLogits r
   assert.equal(xent.kernelInfo().wasm, true);
   const direct = fastStats.direct;
   checkAll('wasm', 'plain');
-  assert.ok(fastStats.direct - direct > 400, `${fastStats.direct - direct} calls took a direct lane`);
+  // (a crossEntropy call whose loss is NaN goes on from its lane to the general path)
+  assert.ok(fastStats.direct - direct >= 350, `${fastStats.direct - direct} calls took a direct lane`);
 });
 
 test('WebAssembly kernels with rows longer than the scratch buffer (pieces) pass every reference case', () => {
