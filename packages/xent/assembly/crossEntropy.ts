@@ -12,7 +12,7 @@
  * loss 0 and a gradient of 0, or NaN when its softmax would be NaN.
  */
 import { logSum } from './logSum';
-import { expSumF32, expSumF64, fillF32, fillF64, maxF32, maxF64, scaleF32, scaleF64 } from './rows';
+import { expSumF32, expSumF64, fillF32, fillF64, maxF32, maxF64, nextMax, scaleF32, scaleF64 } from './rows';
 
 let zSumOut: f64 = 0;
 
@@ -41,11 +41,14 @@ function ceRows<T>(
   const f32 = sizeof<T>() == 4;
   let ce: f64 = 0;
   let zs: f64 = 0;
+  // The row's max when the sweep of the row before took it (expSumF32's nextMax), else NaN.
+  let known: f64 = NaN;
   for (let r = 0; r < n; r++) {
     const p = x + <usize>r * <usize>C * sizeof<T>();
     const o = out + <usize>r * <usize>C * sizeof<T>();
     const t = load<i32>(tgt + (<usize>r << 2));
-    const m = f32 ? maxF32(p, C) : maxF64(p, C);
+    const m = known == known ? known : f32 ? maxF32(p, C) : maxF64(p, C);
+    known = NaN;
     const finite = m - m == 0;
     if (t == ignore && !strict) {
       if (lossOut) store<f64>(lossOut + (<usize>r << 3), 0);
@@ -75,7 +78,10 @@ function ceRows<T>(
     const xt: f64 = f32 ? <f64>load<f32>(pt) : load<f64>(pt);
     let s: f64;
     const ahead: usize = r + 1 < n ? <usize>C * sizeof<T>() : 0;
-    if (f32) s = grad ? expSumF32(p, o, C, m, true, ahead) : expSumF32(p, o, C, m, false, ahead);
+    if (f32) {
+      s = grad ? expSumF32(p, o, C, m, true, ahead) : expSumF32(p, o, C, m, false, ahead);
+      known = nextMax;
+    }
     else s = grad ? expSumF64(p, o, C, m, true) : expSumF64(p, o, C, m, false);
     const logS = logSum(s);
     const lse = m + logS;

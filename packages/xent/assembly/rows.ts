@@ -6,8 +6,11 @@
  */
 import { EXP2D, EXP4F, exp2d, exp4f, expPair, expTail4f, madd4f, nmadd4f } from './exp';
 
-/** Where the prefetching loads of expSumF32 go (a global, so that they are not optimised away). */
-export let touched: f32 = 0;
+/**
+ * The max of the row after the one expSumF32 swept (its `ahead`), taken in the same loop, or NaN when
+ * not taken (no next row, fewer than 32 values) or when that row may hold a NaN.
+ */
+export let nextMax: f64 = NaN;
 
 // ---- float32 ----------------------------------------------------------------------------------------
 
@@ -174,17 +177,51 @@ export function expSumF32(p: usize, o: usize, len: i32, m: f64, write: bool, ahe
   let s0 = f64x2.splat(0);
   let s1 = s0;
   let i = 0;
-  // While the exponentials keep the core busy, one load per 64 bytes `ahead` (the next row) brings that
-  // row into cache, so that its max sweep does not wait on memory (in DRAM: logits of 4 KB rows start a
-  // new page, where the hardware prefetcher stops, every row).
-  let touch: f32 = 0;
+  // While the exponentials keep the core busy, the same loop takes the max of the next row (`ahead`
+  // bytes on; 0: none): its loads then wait on memory beside the arithmetic, where a max sweep of its
+  // own waited alone (in DRAM, logits of 4 KB rows start a new page, where the hardware prefetcher
+  // stops, every row). Its NaN check is a running sum (NaN there, or +Infinity - Infinity: the row is
+  // taken again by maxF32).
+  nextMax = NaN;
+  if (ahead != 0 && len >= 32) {
+    let n0 = f32x4.splat(-Infinity);
+    let n1 = n0;
+    let z0 = f32x4.splat(0);
+    let z1 = z0;
+    for (; i + 32 <= len; i += 32) {
+      const q = <usize>i << 2;
+      const nq = p + ahead + q;
+      const a0 = v128.load(nq);
+      const a1 = v128.load(nq, 16);
+      const a2 = v128.load(nq, 32);
+      const a3 = v128.load(nq, 48);
+      n0 = f32x4.pmax(n0, f32x4.pmax(a0, a1));
+      n1 = f32x4.pmax(n1, f32x4.pmax(a2, a3));
+      z0 = f32x4.add(z0, f32x4.add(a0, a1));
+      z1 = f32x4.add(z1, f32x4.add(a2, a3));
+      s0 = f64x2.add(s0, exp16F32(p + q, o + q, m4, write));
+      const b0 = v128.load(nq, 64);
+      const b1 = v128.load(nq, 80);
+      const b2 = v128.load(nq, 96);
+      const b3 = v128.load(nq, 112);
+      n0 = f32x4.pmax(n0, f32x4.pmax(b0, b1));
+      n1 = f32x4.pmax(n1, f32x4.pmax(b2, b3));
+      z0 = f32x4.add(z0, f32x4.add(b0, b1));
+      z1 = f32x4.add(z1, f32x4.add(b2, b3));
+      s1 = f64x2.add(s1, exp16F32(p + q + 64, o + q + 64, m4, write));
+    }
+    n0 = f32x4.pmax(n0, n1);
+    z0 = f32x4.add(z0, z1);
+    let nm = max(max(f32x4.extract_lane(n0, 0), f32x4.extract_lane(n0, 1)), max(f32x4.extract_lane(n0, 2), f32x4.extract_lane(n0, 3)));
+    const z = f32x4.extract_lane(z0, 0) + f32x4.extract_lane(z0, 1) + f32x4.extract_lane(z0, 2) + f32x4.extract_lane(z0, 3);
+    if (i < len) nm = max(nm, <f32>maxF32(p + ahead + (<usize>i << 2), len - i));
+    nextMax = z == z ? <f64>nm : NaN;
+  }
   for (; i + 32 <= len; i += 32) {
     const q = <usize>i << 2;
-    touch += load<f32>(p + ahead + q) + load<f32>(p + ahead + q + 64);
     s0 = f64x2.add(s0, exp16F32(p + q, o + q, m4, write));
     s1 = f64x2.add(s1, exp16F32(p + q + 64, o + q + 64, m4, write));
   }
-  touched = touch;
   if (i + 16 <= len) {
     s0 = f64x2.add(s0, exp16F32(p + (<usize>i << 2), o + (<usize>i << 2), m4, write));
     i += 16;
