@@ -91,7 +91,7 @@ export function kernelInfo(): KernelInfo {
 
 /**
  * Optional set-up: compiles the WebAssembly kernels asynchronously (needed only on a browser's main
- * thread, which may refuse to compile the 28 KB modules synchronously; elsewhere the first call compiles
+ * thread, which may refuse to compile the 33-36 KB modules synchronously; elsewhere the first call compiles
  * them synchronously, in about a millisecond each) and starts the worker threads, resolving when they are
  * ready (otherwise they start on the first large call on shared memory, and calls run on the calling
  * thread until they are ready). Until the kernels are compiled, the TypeScript kernels run.

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly kernels (assembly/, embedded in wasmBinary.ts) and the scratch memory that rows stream
  * through. Compiled synchronously on first use (`new WebAssembly.Module`), which Node and Web Workers
- * allow for any size; a browser's main thread may refuse it for a module of this size (28 KB), and then
+ * allow for any size; a browser's main thread may refuse it for a module of this size (33-36 KB), and then
  * the TypeScript kernels run until `init()` has compiled it asynchronously. Where WebAssembly is missing
  * or fails, `wasm()` is undefined and the TypeScript kernels are used.
  *
