@@ -19,7 +19,7 @@
  *
  * Each multiply-add is fused (one rounding) in the module built with relaxed SIMD (f32x4.relaxed_madd:
  * one FMA instruction where the CPU has it) and rounded twice in the plain SIMD module, which runtimes
- * without relaxed SIMD (Node 20 without --experimental-wasm-relaxed-simd) load instead; see madd4f.
+ * without relaxed SIMD (Node 20 without --experimental-wasm-relaxed-simd) load instead; see madd.
  *
  * Accuracy (measured over 10^6 random arguments against float64 Math.exp, see test/kernels):
  *   exp4f: within 1 ulp of float32 for d in [-87, 0] (a degree 6 minimax fit with relative error 3.1e-9,
@@ -29,19 +29,30 @@
  *          float64: within 2 ulps of float64 (degree 11, as before, left 6e-15: up to 56 ulps).
  */
 
-// ---- float32 x 4 ----------------------------------------------------------------------------------
+// ---- multiply-adds ----------------------------------------------------------------------------------
 
 /**
- * a · b + c of 4 float32 lanes: fused where the module is built with relaxed SIMD (one rounding where
- * the CPU has FMA, as x86-64 since 2013 and ARM64 do), a product and a sum without. The exponential takes
- * 8 multiply-adds per 4 values: fused, a softmax row's sweeps run about 1.25x faster.
+ * a · b + c of float32 x 4 or float64 x 2 lanes (T): fused where the module is built with relaxed SIMD
+ * (one rounding where the CPU has FMA, as x86-64 since 2013 and ARM64 do), a product and a sum without.
+ * The float32 exponential takes 8 multiply-adds per 4 values: fused, a softmax row's sweeps run about
+ * 1.25x faster.
  */
 // @ts-expect-error: decorator
 @inline
-export function madd4f(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
+export function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
+  return v128.add<T>(v128.mul<T>(a, b), c);
 }
+
+/** c - a · b, fused as madd. */
+// @ts-expect-error: decorator
+@inline
+export function nmadd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_nmadd<T>(a, b, c);
+  return v128.sub<T>(c, v128.mul<T>(a, b));
+}
+
+// ---- float32 x 4 ----------------------------------------------------------------------------------
 
 /**
  * exp(r) ≈ 1 + r + r² · p from p = P(r): fused, as 1 + r · (1 + r · p) (two multiply-adds; at most 0.86
@@ -50,16 +61,8 @@ export function madd4f(a: v128, b: v128, c: v128): v128 {
 // @ts-expect-error: decorator
 @inline
 export function expTail4f(p: v128, r: v128, one: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return madd4f(madd4f(p, r, one), r, one);
+  if (ASC_FEATURE_RELAXED_SIMD) return madd<f32>(madd<f32>(p, r, one), r, one);
   return f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r, r), p), r), one);
-}
-
-/** c - a · b of 4 float32 lanes, fused as madd4f. */
-// @ts-expect-error: decorator
-@inline
-export function nmadd4f(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
-  return f32x4.sub(c, f32x4.mul(a, b));
 }
 
 /** -87, 1.5·2^23, log2(e), ln 2 (high, low), then the polynomial's coefficients c6..c2, and 1. */
@@ -88,37 +91,21 @@ export function exp4f(
   c6: v128, c5: v128, c4: v128, c3: v128, c2: v128, one: v128,
 ): v128 {
   // No clamp: lanes below lo (and -Infinity, whose arithmetic gives NaN) are masked to 0 at the end.
-  const t = madd4f(d, log2e, magic);
+  const t = madd<f32>(d, log2e, magic);
   const k = f32x4.sub(t, magic);
-  let r = nmadd4f(k, ln2hi, d);
-  r = nmadd4f(k, ln2lo, r);
+  let r = nmadd<f32>(k, ln2hi, d);
+  r = nmadd<f32>(k, ln2lo, r);
   // 1 + r + r² · P(r), P of degree 4 (minimax for the relative error on [-ln2/2, ln2/2])
-  let p = madd4f(c6, r, c5);
-  p = madd4f(p, r, c4);
-  p = madd4f(p, r, c3);
-  p = madd4f(p, r, c2);
+  let p = madd<f32>(c6, r, c5);
+  p = madd<f32>(p, r, c4);
+  p = madd<f32>(p, r, c3);
+  p = madd<f32>(p, r, c2);
   p = expTail4f(p, r, one);
   const e = i32x4.add(p, i32x4.shl(t, 23));
   return v128.and(e, f32x4.ge(d, lo));
 }
 
 // ---- float64 x 2 ----------------------------------------------------------------------------------
-
-/** a · b + c of 2 float64 lanes, fused as madd4f. */
-// @ts-expect-error: decorator
-@inline
-export function madd2d(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
-  return f64x2.add(f64x2.mul(a, b), c);
-}
-
-/** c - a · b of 2 float64 lanes, fused as madd4f. */
-// @ts-expect-error: decorator
-@inline
-export function nmadd2d(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_nmadd(a, b, c);
-  return f64x2.sub(c, f64x2.mul(a, b));
-}
 
 /** -708, 1.5·2^52, log2(e), ln 2 (high, low), 1/13! .. 1/2!, and 1. */
 export const EXP2D: usize = memory.data<f64>(
@@ -153,24 +140,24 @@ export function exp2d(
   c13: v128, c12: v128, c11: v128, c10: v128, c9: v128, c8: v128, c7: v128, c6: v128, c5: v128,
   c4: v128, c3: v128, c2: v128, one: v128,
 ): v128 {
-  const t = madd2d(d, log2e, magic);
+  const t = madd<f64>(d, log2e, magic);
   const k = f64x2.sub(t, magic);
-  let r = nmadd2d(k, ln2hi, d);
-  r = nmadd2d(k, ln2lo, r);
+  let r = nmadd<f64>(k, ln2hi, d);
+  r = nmadd<f64>(k, ln2lo, r);
   // Taylor, degree 13: Σ r^n / n!
-  let p = madd2d(c13, r, c12);
-  p = madd2d(p, r, c11);
-  p = madd2d(p, r, c10);
-  p = madd2d(p, r, c9);
-  p = madd2d(p, r, c8);
-  p = madd2d(p, r, c7);
-  p = madd2d(p, r, c6);
-  p = madd2d(p, r, c5);
-  p = madd2d(p, r, c4);
-  p = madd2d(p, r, c3);
-  p = madd2d(p, r, c2);
+  let p = madd<f64>(c13, r, c12);
+  p = madd<f64>(p, r, c11);
+  p = madd<f64>(p, r, c10);
+  p = madd<f64>(p, r, c9);
+  p = madd<f64>(p, r, c8);
+  p = madd<f64>(p, r, c7);
+  p = madd<f64>(p, r, c6);
+  p = madd<f64>(p, r, c5);
+  p = madd<f64>(p, r, c4);
+  p = madd<f64>(p, r, c3);
+  p = madd<f64>(p, r, c2);
   p = ASC_FEATURE_RELAXED_SIMD
-    ? madd2d(madd2d(p, r, one), r, one)
+    ? madd<f64>(madd<f64>(p, r, one), r, one)
     : f64x2.add(f64x2.add(f64x2.mul(f64x2.mul(r, r), p), r), one);
   const e = i64x2.add(p, i64x2.shl(t, 52));
   return v128.and(e, f64x2.ge(d, lo));

@@ -4,7 +4,7 @@
  * comes for float32 and float64 rows. Sums of float32 exponentials add groups of 16 in float32 (each group
  * at most 4 ulps off) and the groups in float64.
  */
-import { EXP2D, EXP4F, exp2d, exp4f, expPair, expTail4f, madd4f, nmadd4f } from './exp';
+import { EXP2D, EXP4F, exp2d, exp4f, expPair, expTail4f, madd, nmadd } from './exp';
 
 /**
  * The max of the row after the one expSumF32 swept (its `ahead`), taken in the same loop, or NaN when
@@ -92,47 +92,47 @@ function exp16F32(q: usize, o: usize, m4: v128, write: bool): v128 {
   const d3 = f32x4.sub(v128.load(q, 48), m4);
   let c = v128.load(EXP4F, 32); // log2(e)
   let c2 = v128.load(EXP4F, 16); // 1.5·2^23
-  const t0 = madd4f(d0, c, c2);
-  const t1 = madd4f(d1, c, c2);
-  const t2 = madd4f(d2, c, c2);
-  const t3 = madd4f(d3, c, c2);
+  const t0 = madd<f32>(d0, c, c2);
+  const t1 = madd<f32>(d1, c, c2);
+  const t2 = madd<f32>(d2, c, c2);
+  const t3 = madd<f32>(d3, c, c2);
   const k0 = f32x4.sub(t0, c2);
   const k1 = f32x4.sub(t1, c2);
   const k2 = f32x4.sub(t2, c2);
   const k3 = f32x4.sub(t3, c2);
   c = v128.load(EXP4F, 48); // ln 2, high part
-  let r0 = nmadd4f(k0, c, d0);
-  let r1 = nmadd4f(k1, c, d1);
-  let r2 = nmadd4f(k2, c, d2);
-  let r3 = nmadd4f(k3, c, d3);
+  let r0 = nmadd<f32>(k0, c, d0);
+  let r1 = nmadd<f32>(k1, c, d1);
+  let r2 = nmadd<f32>(k2, c, d2);
+  let r3 = nmadd<f32>(k3, c, d3);
   c = v128.load(EXP4F, 64); // ln 2, low part
-  r0 = nmadd4f(k0, c, r0);
-  r1 = nmadd4f(k1, c, r1);
-  r2 = nmadd4f(k2, c, r2);
-  r3 = nmadd4f(k3, c, r3);
+  r0 = nmadd<f32>(k0, c, r0);
+  r1 = nmadd<f32>(k1, c, r1);
+  r2 = nmadd<f32>(k2, c, r2);
+  r3 = nmadd<f32>(k3, c, r3);
   c = v128.load(EXP4F, 80); // c6
   c2 = v128.load(EXP4F, 96); // c5
-  let p0 = madd4f(c, r0, c2);
-  let p1 = madd4f(c, r1, c2);
-  let p2 = madd4f(c, r2, c2);
-  let p3 = madd4f(c, r3, c2);
+  let p0 = madd<f32>(c, r0, c2);
+  let p1 = madd<f32>(c, r1, c2);
+  let p2 = madd<f32>(c, r2, c2);
+  let p3 = madd<f32>(c, r3, c2);
   // c4, c3, c2, written out: binaryen keeps a loop over them, and V8 then checks for interrupts and
   // branches three times per 16 values.
   c = v128.load(EXP4F, 112);
-  p0 = madd4f(p0, r0, c);
-  p1 = madd4f(p1, r1, c);
-  p2 = madd4f(p2, r2, c);
-  p3 = madd4f(p3, r3, c);
+  p0 = madd<f32>(p0, r0, c);
+  p1 = madd<f32>(p1, r1, c);
+  p2 = madd<f32>(p2, r2, c);
+  p3 = madd<f32>(p3, r3, c);
   c = v128.load(EXP4F, 128);
-  p0 = madd4f(p0, r0, c);
-  p1 = madd4f(p1, r1, c);
-  p2 = madd4f(p2, r2, c);
-  p3 = madd4f(p3, r3, c);
+  p0 = madd<f32>(p0, r0, c);
+  p1 = madd<f32>(p1, r1, c);
+  p2 = madd<f32>(p2, r2, c);
+  p3 = madd<f32>(p3, r3, c);
   c = v128.load(EXP4F, 144);
-  p0 = madd4f(p0, r0, c);
-  p1 = madd4f(p1, r1, c);
-  p2 = madd4f(p2, r2, c);
-  p3 = madd4f(p3, r3, c);
+  p0 = madd<f32>(p0, r0, c);
+  p1 = madd<f32>(p1, r1, c);
+  p2 = madd<f32>(p2, r2, c);
+  p3 = madd<f32>(p3, r3, c);
   c = v128.load(EXP4F, 160); // 1
   p0 = expTail4f(p0, r0, c);
   p1 = expTail4f(p1, r1, c);
