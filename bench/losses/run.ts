@@ -556,6 +556,7 @@ async function main(): Promise<void> {
     `- date: ${new Date().toISOString()}`,
     `- machine: ${cpu}, ${cpus().length} cores (shared with other work: numbers are noisy), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- Node ${process.versions.node} (V8 ${process.versions.v8}); xent kernels: ${JSON.stringify(info)}`,
+    `- xent's WebAssembly build: ${info.relaxedSimd ? "relaxed SIMD (fused multiply-adds; the bench sets V8's --experimental-wasm-relaxed-simd, on by default from Node 22)" : 'plain SIMD (--plain-simd, or no relaxed SIMD here)'}`,
     `- @tensorflow/tfjs 4.22.0 (cpu), @tensorflow/tfjs-backend-wasm 4.22.0 (SIMD, 1 thread: its threaded build does not start in Node); onnxruntime-node 1.30.0; PyTorch ${torchVersion || 'not installed'} (Debian python3-torch, CPU)`,
     `- rounds: at least ${ROUNDS} per measurement; small shapes as many as fit in about a second (at most 200)`,
     '',
