@@ -39,6 +39,14 @@ export function checkBoolean(fn: string, arg: string, value: unknown): boolean {
 }
 
 /** Whether two shapes are equal. */
+/** Whether two float arrays have the same float type (subclasses, as shared tensors' arrays, included). */
+export function sameFloatType(a: unknown, b: unknown): boolean {
+  return (
+    (a instanceof Float32Array && b instanceof Float32Array) ||
+    (a instanceof Float64Array && b instanceof Float64Array)
+  );
+}
+
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -127,7 +127,8 @@ export interface AllocOptions {
  * the logits and the `gradOut` buffer of a training loop once, this way, and reuse them: the losses then
  * work on them in place and across threads, and no step pays for fresh memory (touching a new page
  * costs about as much as the kernels' work on it). A shared tensor's memory returns to the kernels when
- * the tensor is garbage-collected.
+ * its `data` and every `subarray` of it are garbage-collected (a view made with `new Float32Array(
+ * data.buffer, ...)` does not hold it: keep `data` alive while using one).
  *
  * @throws RangeError on a shape that is not a list of non-negative integers, TypeError on an unknown dtype
  *   or when shared memory is asked for where there is none

@@ -4,6 +4,8 @@
  * array for a 1-D input), and no option but `reduction` ('mean', 'sum' or 'batchmean') and `gradOut`.
  * Anything else, every error included, takes the general path.
  */
+
+import { sameFloatType } from '../internal/checks.js';
 import { directGrad, type LossRun } from '../internal/output.js';
 import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 import { bceFast } from './bceFast.js';
@@ -51,7 +53,7 @@ export function bceDirect(
     for (let d = 0; d < ts.length; d++) if (ts[d] !== shape[d]) return undefined;
     y = t.data;
   } else if (shape.length !== 1) return undefined;
-  if (!(y instanceof x.constructor) || (y as FloatArray).length !== n) return undefined;
+  if (!sameFloatType(x, y) || (y as FloatArray).length !== n) return undefined;
   const divisor =
     reduction === 'mean' ? n : reduction === 'batchmean' ? shape[0] : reduction === 'sum' ? 1 : 0;
   if (divisor === 0) return undefined;

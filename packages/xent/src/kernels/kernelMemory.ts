@@ -5,11 +5,12 @@
  * into a scratch buffer and back, which took about a sixth of the time of a large forward pass.
  *
  * The calling thread allocates (first fit over a free list, neighbours merged, memory grown on demand);
- * a block returns to the free list when its tensor is garbage-collected (FinalizationRegistry). Workers
- * adopt the memory sent with their first task. Memory grows but never shrinks, and a grown shared memory
- * keeps every earlier view valid.
+ * a block returns to the free list when its tensor's array and every subarray of it are garbage-collected
+ * (FinalizationRegistry, kernelArrays.ts). Workers adopt the memory sent with their first task. Memory
+ * grows but never shrinks, and a grown shared memory keeps every earlier view valid.
  */
 
+import { KernelFloat32Array, KernelFloat64Array, owned } from './kernelArrays.js';
 import {
   instantiateKernels,
   kernelBytes,
@@ -201,20 +202,21 @@ function renew(): void {
   w.i32 = new Int32Array(b);
 }
 
-/** A typed array over `length` elements at `offset` of the shared memory. */
 /**
- * A zeroed float array of `length` in the shared memory, its block freed once the array is
- * garbage-collected; undefined where there is no shared memory or it is full.
+ * A zeroed float array of `length` in the shared memory, its block freed once neither the array nor any
+ * subarray of it is reachable (kernelArrays.ts); undefined where there is no shared memory or it is full.
  */
 export function allocFloats(f32: boolean, length: number): Float32Array | Float64Array | undefined {
   const offset = allocate(length * (f32 ? 4 : 8));
   if (offset < 0) return undefined;
-  const data = f32 ? view(Float32Array, offset, length) : view(Float64Array, offset, length);
+  const owner = {};
   registry ??= host.FinalizationRegistry ? new host.FinalizationRegistry(release) : undefined;
-  registry?.register(data, offset);
-  return data;
+  registry?.register(owner, offset);
+  const data = f32 ? view(KernelFloat32Array, offset, length) : view(KernelFloat64Array, offset, length);
+  return owned(data, owner);
 }
 
+/** A typed array over `length` elements at `offset` of the shared memory. */
 export function view<T extends Float32Array | Float64Array | Int32Array>(
   Type: new (b: ArrayBuffer, offset: number, length: number) => T,
   offset: number,

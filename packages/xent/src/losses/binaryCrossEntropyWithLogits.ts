@@ -1,5 +1,5 @@
 import { BINARY_REDUCTIONS, readBinarySmoothing } from '../internal/binary.js';
-import { readOptions } from '../internal/checks.js';
+import { readOptions, sameFloatType } from '../internal/checks.js';
 import { readElementwise } from '../internal/elementwise.js';
 import { logistic, logisticLoss } from '../internal/logistic.js';
 import { type LossRun, lossResult, lossRun } from '../internal/output.js';
@@ -116,8 +116,7 @@ function run(
   // The common case (no weights or smoothing, a reduced result) goes to the WebAssembly / threaded /
   // TypeScript kernels of ../kernels.
   const x = e.input.data;
-  const fast =
-    !weight && !posWeight && smoothing === 0 && !e.perElement && e.target.constructor === x.constructor;
+  const fast = !weight && !posWeight && smoothing === 0 && !e.perElement && sameFloatType(x, e.target);
   const sum = fast
     ? bceFast({ x, y: e.target, grad: e.grad, scale: e.scale })
     : kernel(x, e.target, weight, posWeight, smoothing, e.perElement, e.grad, e.scale);

@@ -81,6 +81,33 @@ test("a shared tensor's block returns to the allocator when the tensor is collec
   assert.fail('the block of a collected tensor was not freed');
 });
 
+test("a subarray of a shared tensor keeps the tensor's block taken after the tensor is dropped", async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const bytes = 3 * 1024 * 1024;
+  // Only a subarray of a subarray is kept; the tensor and its array are dropped at once.
+  const kept = (() =>
+    allocTensor([bytes / 4], 'float32', { shared: true })
+      .data.subarray(8)
+      .subarray(0, 1000))();
+  kept.fill(2);
+  assert.ok(inKernelMemory(kept));
+  for (let i = 0; i < 20; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const other = allocTensor([bytes / 4], 'float32', { shared: true }).data;
+    other.fill(-7);
+    assert.ok(
+      other.byteOffset >= kept.byteOffset + kept.byteLength ||
+        other.byteOffset + bytes <= kept.byteOffset - 32,
+      'the block under a live subarray is not handed out again',
+    );
+  }
+  assert.ok(kept.every((v) => v === 2));
+  // subarray keeps the float type; slice copies into memory of its own.
+  assert.ok(kept instanceof Float32Array && !inKernelMemory(kept.slice(0, 4)));
+});
+
 function rng(seed: number) {
   let s = seed;
   return () => {
