@@ -33,7 +33,9 @@ export interface SigmoidFocalLossOptions<R extends BinaryReduction = BinaryReduc
  * Stable evaluation: BCE(x, y) = (1 - y) · softplus(x) + y · softplus(-x) as in {@link binaryCrossEntropyWithLogits}.
  * Gradient, same pass, by the product rule:
  *   d loss / d x = α_t · ((1 - p_t)^γ · (p - y) - γ · (1 - p_t)^(γ-1) · p (1 - p) (2y - 1) · BCE)
- * with the second term 0 when γ = 0 (as PyTorch's pow backward masks it).
+ * with the second term 0 when γ = 0 (as PyTorch's pow backward masks it) and where 1 - p_t is 0. 1 - p_t
+ * is taken as y · σ(-x) + (1 - y) · σ(x), exact for confident logits, where torchvision's 1 - p_t rounds
+ * to 0 (and, for γ < 1, its gradient to NaN: 0^(γ-1) · 0).
  *
  * Accuracy: the tests assert 1e-10 relative for float64 against torchvision's formula run by PyTorch.
  *
@@ -112,15 +114,19 @@ function kernel(
   for (let k = 0; k < x.length; k++) {
     const y = target[k];
     const p = logistic(x[k]);
+    // 1 - p, and 1 - p_t from it: exact where p_t rounds to 1 (a confident, correct logit), whose
+    // (1 - p_t)^(γ-1) is then finite for γ < 1 instead of 0^(γ-1) = Infinity.
+    const pc = logistic(-x[k]);
     const bce = logisticLoss(x[k], y, 1);
-    const q = 1 - (p * y + (1 - p) * (1 - y));
+    const q = y * pc + (1 - y) * p;
     const a = alpha >= 0 ? alpha * y + (1 - alpha) * (1 - y) : 1;
     const modulator = q ** gamma;
     const loss = a * bce * modulator;
     sum += loss;
     if (lossOut) lossOut[k] = loss;
     if (grad) {
-      const dModulator = gamma === 0 ? 0 : -gamma * q ** (gamma - 1) * p * (1 - p) * (2 * y - 1);
+      // q^(γ-1) · p (1 - p) tends to 0 with q (q is p or 1 - p for a 0/1 target): 0 where q is 0.
+      const dModulator = gamma === 0 || q === 0 ? 0 : -gamma * q ** (gamma - 1) * p * pc * (2 * y - 1);
       grad[k] = a * (modulator * (p - y) + bce * dModulator) * scale;
     }
   }

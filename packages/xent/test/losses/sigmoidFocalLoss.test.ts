@@ -100,6 +100,27 @@ test('sigmoidFocalLossWithGrad(input, target, options) agrees with central finit
   }
 });
 
+test('sigmoidFocalLossWithGrad keeps confident logits finite and exact for γ < 1 (1 - p_t from σ(-x), not 1 - p_t rounded to 0)', () => {
+  const x = [-40, -20, 20, 40, 40, -40];
+  const y = [0, 0, 1, 1, 0, 1];
+  const sigma = (v: number) => 1 / (1 + Math.exp(-v));
+  const softplus = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+  for (const gamma of [0.25, 0.5, 2]) {
+    const { loss, grad } = sigmoidFocalLossWithGrad(x, y, { gamma, alpha: -1, reduction: 'none' });
+    for (let k = 0; k < x.length; k++) {
+      const p = sigma(x[k]);
+      const pc = sigma(-x[k]);
+      const q = y[k] === 1 ? pc : p;
+      const bce = y[k] === 1 ? softplus(-x[k]) : softplus(x[k]);
+      const where = `γ ${gamma}, x ${x[k]}, y ${y[k]}`;
+      closeTo(loss.data[k], q ** gamma * bce, REL64, 0, `${where} loss`);
+      const d = q ** gamma * (p - y[k]) - gamma * q ** (gamma - 1) * p * pc * (2 * y[k] - 1) * bce;
+      assert.ok(Number.isFinite(grad.data[k]), `${where}: gradient ${grad.data[k]}`);
+      closeTo(grad.data[k], d, REL64, 0, `${where} gradient`);
+    }
+  }
+});
+
 test('sigmoidFocalLoss(x, y, { alpha: -1, gamma: 0 }) equals binaryCrossEntropyWithLogits(x, y), and with α ≥ 0 scales it by α_t, loss and gradient', () => {
   fc.assert(
     fc.property(
