@@ -8,7 +8,8 @@
  * (the second form keeps σ(x) - y exact where σ(x) rounds to 1). The linear part is summed in float64.
  * Σ log1p(u) is taken as log Π (1 + u): 1 + u is exact in float64 for a float32 u, the products are
  * renormalised by their exponent every 1024 values and one log is taken per lane at the end; the product
- * of n factors is off by at most n float64 roundings, so the sum is off by at most n · 1.1e-16 in total.
+ * of n factors is off by at most n float64 roundings, so the sum is off by at most n · 1.1e-16 in total
+ * (the host takes a sum small enough for that to show again value by value: bceFast.ts, exactWhenSmall).
  */
 import { EXP2D, EXP4F, exp2d, exp4f } from './exp';
 

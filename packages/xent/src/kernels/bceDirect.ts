@@ -8,7 +8,7 @@
 import { sameFloatType } from '../internal/checks.js';
 import { directGrad, type LossRun } from '../internal/output.js';
 import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
-import { bceFast } from './bceFast.js';
+import { bceFast, exactWhenSmall } from './bceFast.js';
 import { config } from './config.js';
 import { fastStats } from './fastStats.js';
 import { reserve, wasm } from './wasm.js';
@@ -74,7 +74,11 @@ export function bceDirect(
     const yd = y as FloatArray;
     heap.set(x, xIdx);
     heap.set(yd, yIdx);
-    sum = (bytes === 4 ? w.ex.bceF32 : w.ex.bceF64)(w.base, yOff, n, grad ? 1 : 0, scale);
+    sum = exactWhenSmall(
+      (bytes === 4 ? w.ex.bceF32 : w.ex.bceF64)(w.base, yOff, n, grad ? 1 : 0, scale),
+      x,
+      yd,
+    );
     if (grad) grad.set(heap.subarray(xIdx, xIdx + n));
   } else sum = bceFast({ x, y: y as FloatArray, grad, scale });
   fastStats.direct++;

@@ -285,6 +285,46 @@ for (const kind of ['float32', 'float64'] as Kind[]) {
   });
 }
 
+for (const kind of ['float32', 'float64'] as Kind[]) {
+  test(`binaryCrossEntropyWithLogits(${kind}) keeps the tiny sum of confident logits on every kernel path, as the general path does`, () => {
+    for (const n of [2, 10, 10007]) {
+      // x = -40 .. -30 against y = 0 and x = 30 .. 40 against y = 1: losses from 4e-18 to 9e-14.
+      const x = sharedFloats(kind, n);
+      const y = sharedFloats(kind, n);
+      for (let i = 0; i < n; i++) {
+        const v = 30 + ((i * 7) % 11);
+        x[i] = i % 2 ? v : -v;
+        y[i] = i % 2;
+      }
+      let exact = 0;
+      for (let i = 0; i < n; i++) exact += Math.log1p(Math.exp(-Math.abs(x[i])));
+      const general = binaryCrossEntropyWithLogits(
+        { data: x, shape: [n] },
+        { data: y, shape: [n] },
+        { reduction: 'sum', weight: [1] },
+      );
+      closeTo(general, exact, REL64, 0, `${n} values, general path`);
+      // float32 kernels take float32 exponentials (above n · 1e-8, the sum is theirs)
+      const rel = kind === 'float32' ? REL32 : REL64;
+      for (const [path, set] of PATHS) {
+        set();
+        try {
+          const sum = binaryCrossEntropyWithLogits(
+            { data: x, shape: [n] },
+            { data: y, shape: [n] },
+            { reduction: 'sum' },
+          );
+          closeTo(sum, general, rel, 0, `${path}, ${n} values`);
+          const { loss } = binaryCrossEntropyWithLogitsWithGrad(x, y);
+          closeTo(loss, general / n, rel, 0, `${path}, ${n} values, mean with the gradient`);
+        } finally {
+          reset();
+        }
+      }
+    }
+  });
+}
+
 // The WebAssembly exponentials, written over a piece by pieceExpSum (d = x - 0), against float64 Math.exp:
 // float32 within 1 ulp of float32 (of the exact value), float64 within 2 ulps of Math.exp.
 for (const [kind, ranges, ulps] of [
