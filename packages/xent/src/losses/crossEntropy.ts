@@ -74,8 +74,8 @@ export interface CrossEntropyOptions<R extends Reduction = Reduction> extends Re
  * Special cases (as PyTorch): a NaN or +Infinity logit makes its element's loss and gradient NaN; a
  * -Infinity logit is a class of probability 0 (its gradient is its softmax, 0, less its target weight:
  * -1 for an unweighted target class; the loss is +Infinity if it is the target class, or if label
- * smoothing gives it weight); an empty batch, or every target ignored, gives NaN for `'mean'` and 0 for
- * `'sum'`; an ignored row's gradient is 0, or NaN when its softmax is NaN (as PyTorch's backward).
+ * smoothing gives it weight); an empty batch, every target ignored, or target weights w[t] summing to 0
+ * (label smoothing or not) give NaN for `'mean'`, and the first two 0 for `'sum'`; an ignored row's gradient is 0, or NaN when its softmax is NaN (as PyTorch's backward).
  *
  * Equivalent: PyTorch `F.cross_entropy`; Keras `SparseCategoricalCrossentropy(from_logits=True)` /
  * `CategoricalCrossentropy(from_logits=True)`; TF.js `tf.losses.softmaxCrossEntropy`; optax
@@ -186,7 +186,10 @@ function run(
     mean ? 1 / weightSum : 1,
     mean ? 1 / counted : 1,
   );
-  const total = mean ? sums.ce / weightSum + (zLoss > 0 ? sums.z / counted : 0) : sums.ce + sums.z;
+  // A zero Σ w[t] makes the cross-entropy part 0 / 0 = NaN, as PyTorch's, smoothing terms or not (which
+  // alone would give x / 0 = Infinity).
+  const ce = weightSum === 0 ? Number.NaN : sums.ce / weightSum;
+  const total = mean ? ce + (zLoss > 0 ? sums.z / counted : 0) : sums.ce + sums.z;
   const loss = lossResult(reduction, total, 1, perElement, indexShape);
   return lossRun(loss, grad, input.shape);
 }

@@ -496,6 +496,29 @@ test("crossEntropy(input, target) with every target ignored gives NaN for 'mean'
   );
 });
 
+test("crossEntropy(input, target, { weight, labelSmoothing }) gives NaN for 'mean' when the targets' weights sum to 0, as PyTorch", () => {
+  const input = [
+    [0.1, 0.2, 0.3],
+    [1, 0, -1],
+    [0.5, 0.5, 0],
+  ];
+  for (const [labelSmoothing, sum] of [
+    [0, 0],
+    [0.1, 0.16225229668735525],
+  ]) {
+    // PyTorch 1.13: nan for 'mean' (0 / 0 in the cross-entropy part; the smoothing part alone is x / 0)
+    const options = { weight: [0, 0, 1], labelSmoothing };
+    assert.ok(Number.isNaN(crossEntropy(input, [0, 0, 1], options)), `ε ${labelSmoothing}`);
+    closeTo(
+      crossEntropy(input, [0, 0, 1], { ...options, reduction: 'sum' }),
+      sum,
+      REL64,
+      0,
+      `ε ${labelSmoothing} sum`,
+    );
+  }
+});
+
 test('crossEntropyWithGrad(input, target) gives an ignored row a NaN gradient when its logits hold NaN or +Infinity, as PyTorch', () => {
   for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
     const input = { data: Float64Array.from([1, bad, 0, 1, 2, 3]), shape: [2, 3] };
