@@ -11,5 +11,5 @@ export interface AxisOptions {
 
 /** The axis option, defaulting to -1 (checked against the shape by axisLayout). */
 export function readAxis(fn: string, options: AxisOptions | undefined): number {
-  return readOptions(fn, options).axis ?? -1;
+  return readOptions(fn, options, { axis: true }).axis ?? -1;
 }

@@ -39,6 +39,17 @@ export function checkBoolean(fn: string, arg: string, value: unknown): boolean {
 }
 
 /** Whether two shapes are equal. */
+/**
+ * Whether the options set nothing but `reduction` and `gradOut` (the direct lanes' calls); any other
+ * key, known or not, sends a call to the general path, which applies it or throws on it.
+ */
+export function onlyReductionAndGradOut(options: Record<string, unknown>): boolean {
+  for (const key in options) {
+    if (key !== 'reduction' && key !== 'gradOut' && options[key] !== undefined) return false;
+  }
+  return true;
+}
+
 /** Whether two float arrays have the same float type (subclasses, as shared tensors' arrays, included). */
 export function sameFloatType(a: unknown, b: unknown): boolean {
   return (
@@ -65,11 +76,33 @@ export function checkSameShape(fn: string, input: readonly number[], target: rea
   }
 }
 
-/** Throws unless the options argument is an object (or undefined); returns it as an object. */
-export function readOptions<T extends object>(fn: string, options: T | undefined): Partial<T> {
+/** PyTorch's and Keras's names of options that xent spells otherwise (beyond snake_case to camelCase). */
+const PYTORCH_NAMES: Record<string, string> = { dim: 'axis', eps: 'epsilon', weights: 'weight' };
+
+/**
+ * Throws unless the options argument is an object (or undefined) whose every key is one of `known` (every
+ * option of T, listed: the compiler checks the list is complete); returns it as an object. An unknown
+ * key is an error, not ignored: PyTorch's spelling (`pos_weight`) would otherwise change nothing.
+ */
+export function readOptions<T extends object>(
+  fn: string,
+  options: T | undefined,
+  known: { readonly [K in keyof Required<T>]: true },
+): Partial<T> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${fn}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(known, key)) continue;
+    const camel = Object.hasOwn(PYTORCH_NAMES, key)
+      ? PYTORCH_NAMES[key]
+      : key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint =
+      camel !== key && Object.hasOwn(known, camel) ? ` (did you mean ${JSON.stringify(camel)}?)` : '';
+    throw new TypeError(
+      `${fn}: unknown option ${JSON.stringify(key)}${hint}; the options are ${Object.keys(known).join(', ')}`,
+    );
   }
   return options;
 }

@@ -5,7 +5,7 @@
  * Anything else, every error included, takes the general path.
  */
 
-import { sameFloatType } from '../internal/checks.js';
+import { onlyReductionAndGradOut, sameFloatType } from '../internal/checks.js';
 import { directGrad, type LossRun } from '../internal/output.js';
 import type { FloatArray, TargetLike, TensorLike } from '../tensor.js';
 import { bceFast, exactWhenSmall } from './bceFast.js';
@@ -28,8 +28,7 @@ export function bceDirect(
   if (options !== undefined) {
     if (options === null || typeof options !== 'object') return undefined;
     const o = options as Record<string, unknown>;
-    if (o.weight !== undefined || o.posWeight !== undefined || o.labelSmoothing !== undefined)
-      return undefined;
+    if (!onlyReductionAndGradOut(o)) return undefined;
     reduction = o.reduction ?? 'mean';
     gradOut = o.gradOut;
   }

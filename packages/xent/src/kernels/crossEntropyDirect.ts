@@ -9,6 +9,8 @@
  * microsecond cold, and more while V8 still interprets it (its first few hundred calls). On (64, 10) the
  * general path took 20-40 µs that way against 5 µs for this lane.
  */
+
+import { onlyReductionAndGradOut } from '../internal/checks.js';
 import { directGrad, type LossRun } from '../internal/output.js';
 import type { TargetLike, TensorLike } from '../tensor.js';
 import { config } from './config.js';
@@ -28,14 +30,7 @@ export function crossEntropyDirect(
   if (options !== undefined) {
     if (options === null || typeof options !== 'object') return undefined;
     const o = options as Record<string, unknown>;
-    if (
-      o.weight !== undefined ||
-      o.ignoreIndex !== undefined ||
-      o.labelSmoothing !== undefined ||
-      o.zLoss !== undefined ||
-      o.softcap !== undefined
-    )
-      return undefined;
+    if (!onlyReductionAndGradOut(o)) return undefined;
     if (o.reduction === 'sum') sum = true;
     else if (o.reduction !== undefined && o.reduction !== 'mean') return undefined;
     gradOut = o.gradOut;

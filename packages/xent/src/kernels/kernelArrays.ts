@@ -1,29 +1,27 @@
 /**
- * The float arrays of allocTensor's shared tensors: Float32Array and Float64Array, each holding its
- * block's owner, a token that kernelMemory.ts frees the block with once it is garbage-collected. Every
- * view taken with subarray carries the same owner, so the block stays allocated while any such view is
- * reachable: a view kept after its tensor was dropped once saw its memory zeroed and handed to the next
- * allocTensor. (A view built by hand on the memory's buffer, `new Float32Array(data.buffer, ...)`, holds
- * no owner: such a view is the caller's to keep in step with its tensor.)
+ * Owned views: the float arrays of allocTensor's shared tensors hold their block's owner, a token that
+ * kernelMemory.ts frees the block with once it is garbage-collected, and so does every view taken from
+ * them with subarray, so that the block stays allocated while any such view is reachable (a view kept
+ * after its tensor was dropped once saw its memory zeroed and handed to the next allocTensor). A view
+ * built by hand on the memory's buffer, `new Float32Array(data.buffer, ...)`, holds no owner: such a view
+ * is the caller's to keep in step with its tensor.
+ *
+ * The arrays stay plain Float32Array / Float64Array (their prototype, constructor and equality under
+ * deepStrictEqual unchanged): each carries its own subarray, a non-enumerable property.
  */
+import type { FloatArray } from '../tensor.js';
 
-/** The block's owner; undefined on arrays that are not views of a block (slice and map make copies). */
-const owners = new WeakMap<ArrayBufferView, object>();
+/** Each owned view's owner (held as long as the view is reachable). */
+const owners = new WeakMap<FloatArray, object>();
 
-export class KernelFloat32Array extends Float32Array<ArrayBufferLike> {
-  override subarray(begin?: number, end?: number): Float32Array {
-    return owned(super.subarray(begin, end), owners.get(this));
-  }
-}
-
-export class KernelFloat64Array extends Float64Array<ArrayBufferLike> {
-  override subarray(begin?: number, end?: number): Float64Array {
-    return owned(super.subarray(begin, end), owners.get(this));
-  }
-}
-
-/** Marks `view` as holding `owner` (no-op without one); returns the view. */
-export function owned<T extends ArrayBufferView>(view: T, owner: object | undefined): T {
-  if (owner) owners.set(view, owner);
+/** Makes `view` hold `owner`, and the views its subarray gives too; returns the view. */
+export function owned<T extends FloatArray>(view: T, owner: object): T {
+  owners.set(view, owner);
+  Object.defineProperty(view, 'subarray', { value: ownedSubarray, configurable: true, writable: true });
   return view;
+}
+
+function ownedSubarray(this: FloatArray, begin?: number, end?: number): FloatArray {
+  const base = Object.getPrototypeOf(this) as { subarray(begin?: number, end?: number): FloatArray };
+  return owned(base.subarray.call(this, begin, end), owners.get(this) as object);
 }

@@ -10,7 +10,7 @@
  * grows but never shrinks, and a grown shared memory keeps every earlier view valid.
  */
 
-import { KernelFloat32Array, KernelFloat64Array, owned } from './kernelArrays.js';
+import { owned } from './kernelArrays.js';
 import {
   instantiateKernels,
   kernelBytes,
@@ -212,7 +212,7 @@ export function allocFloats(f32: boolean, length: number): Float32Array | Float6
   const owner = {};
   registry ??= host.FinalizationRegistry ? new host.FinalizationRegistry(release) : undefined;
   registry?.register(owner, offset);
-  const data = f32 ? view(KernelFloat32Array, offset, length) : view(KernelFloat64Array, offset, length);
+  const data = f32 ? view(Float32Array, offset, length) : view(Float64Array, offset, length);
   return owned(data, owner);
 }
 

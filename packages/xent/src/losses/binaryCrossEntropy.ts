@@ -97,7 +97,13 @@ function run(
   optionsArg: (BinaryCrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(FN, optionsArg);
+  const options = readOptions(FN, optionsArg, {
+    reduction: true,
+    weight: true,
+    labelSmoothing: true,
+    epsilon: true,
+    gradOut: true,
+  });
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'mean', withGrad);
   const x = e.input.data;
   for (let k = 0; k < x.length; k++) {

@@ -108,7 +108,13 @@ function run(
   optionsArg: (BinaryCrossEntropyWithLogitsOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(FN, optionsArg);
+  const options = readOptions(FN, optionsArg, {
+    reduction: true,
+    weight: true,
+    posWeight: true,
+    labelSmoothing: true,
+    gradOut: true,
+  });
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'mean', withGrad);
   const weight = readBroadcastWeight(FN, 'options.weight', options.weight, e.input.shape);
   const posWeight = readBroadcastWeight(FN, 'options.posWeight', options.posWeight, e.input.shape);

@@ -86,7 +86,7 @@ function run(
   optionsArg: (CategoricalCrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(FN, optionsArg);
+  const options = readOptions(FN, optionsArg, { reduction: true, epsilon: true, gradOut: true });
   const input = readTensor(FN, 'input', inputLike);
   const raw = readRaw(FN, 'target', targetLike);
   const { layout, indexShape, probabilities } = classTarget(FN, input.shape, raw.shape, true);

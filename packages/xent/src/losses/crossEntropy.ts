@@ -135,7 +135,15 @@ function run(
   optionsArg: (CrossEntropyOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(fn, optionsArg);
+  const options = readOptions(fn, optionsArg, {
+    reduction: true,
+    weight: true,
+    ignoreIndex: true,
+    labelSmoothing: true,
+    zLoss: true,
+    softcap: true,
+    gradOut: true,
+  });
   const input = readTensor(fn, 'input', inputLike);
   const rawTarget = readRaw(fn, 'target', targetLike);
   const { layout, indexShape, probabilities: soft } = classTarget(fn, input.shape, rawTarget.shape, true);

@@ -79,7 +79,7 @@ function run(
   optionsArg: (KlDivOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(FN, optionsArg);
+  const options = readOptions(FN, optionsArg, { reduction: true, logTarget: true, gradOut: true });
   const e = readElementwise(
     FN,
     inputLike,

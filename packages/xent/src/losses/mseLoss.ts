@@ -71,7 +71,7 @@ function run(
   optionsArg: (MseLossOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(FN, optionsArg);
+  const options = readOptions(FN, optionsArg, { reduction: true, gradOut: true });
   const e = readElementwise(
     FN,
     inputLike,

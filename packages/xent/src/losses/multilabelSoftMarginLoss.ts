@@ -84,7 +84,7 @@ function run(
   optionsArg: (MultilabelSoftMarginLossOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(FN, optionsArg);
+  const options = readOptions(FN, optionsArg, { reduction: true, weight: true, gradOut: true });
   const input = readTensor(FN, 'input', inputLike);
   // PyTorch averages over the last dimension, whatever the rank: (N, C), (C), or (N, d1, ..., C).
   if (input.shape.length === 0) {

@@ -88,7 +88,12 @@ function run(
   optionsArg: (NllLossOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(fn, optionsArg);
+  const options = readOptions(fn, optionsArg, {
+    reduction: true,
+    weight: true,
+    ignoreIndex: true,
+    gradOut: true,
+  });
   const input = readTensor(fn, 'input', inputLike);
   const target = readRaw(fn, 'target', targetLike);
   const { layout, indexShape } = classTarget(fn, input.shape, target.shape, false);

@@ -73,7 +73,7 @@ export function sigmoidFocalLoss<R extends BinaryReduction = 'none'>(
  * @example
  * ```ts
  * sigmoidFocalLossWithGrad([2.2, -1.4, 0.4], [1, 0, 0], { reduction: 'sum' }).grad.data
- * // Float64Array [-0.0007187819114893646, 0.01618408414002981, 0.35793306517494805]
+ * // Float64Array [-0.0007187819114893635, 0.016184084140029805, 0.35793306517494805]
  * ```
  */
 export function sigmoidFocalLossWithGrad<R extends BinaryReduction = 'none'>(
@@ -92,7 +92,7 @@ function run(
   optionsArg: (SigmoidFocalLossOptions & GradOptions) | undefined,
   withGrad: boolean,
 ): LossRun {
-  const options = readOptions(FN, optionsArg);
+  const options = readOptions(FN, optionsArg, { reduction: true, alpha: true, gamma: true, gradOut: true });
   const e = readElementwise(FN, inputLike, targetLike, options, BINARY_REDUCTIONS, 'none', withGrad);
   const alpha = checkNumberIn(FN, 'options.alpha', options.alpha ?? 0.25, Number.NEGATIVE_INFINITY, 1);
   const gamma = checkNumberIn(FN, 'options.gamma', options.gamma ?? 2, 0, Number.MAX_VALUE);

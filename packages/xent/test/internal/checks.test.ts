@@ -76,13 +76,37 @@ test('sameShape, shapeText and checkSameShape compare and print shapes', () => {
   );
 });
 
-test('readOptions(fn, options) gives {} for undefined, the object itself otherwise, and throws a TypeError for a non-object', () => {
-  assert.deepEqual(readOptions('f', undefined), {});
-  const o = { reduction: 'sum' };
-  assert.equal(readOptions('f', o), o);
+interface Options {
+  reduction?: string;
+  posWeight?: number[];
+  axis?: number;
+}
+
+test('readOptions(fn, options, known) gives {} for undefined, the object itself otherwise, and throws a TypeError for a non-object', () => {
+  const known = { reduction: true, posWeight: true, axis: true } as const;
+  assert.deepEqual(readOptions('f', undefined, known), {});
+  const o = { reduction: 'sum', posWeight: undefined };
+  assert.equal(readOptions('f', o, known), o);
   for (const bad of [null, 1, 'sum', true]) {
-    throwsWith(() => readOptions('f', bad as never), TypeError, /^f: options must be an object, got /);
+    throwsWith(
+      () => readOptions('f', bad as Options, known),
+      TypeError,
+      /^f: options must be an object, got /,
+    );
   }
+});
+
+test('readOptions(fn, options, known) throws on an unknown option, naming it, the options, and the camelCase name of a PyTorch spelling', () => {
+  const known = { reduction: true, posWeight: true, axis: true } as const;
+  const read = (o: object) => () => readOptions('f', o as Options, known);
+  throwsWith(
+    read({ pos_weight: [2] }),
+    TypeError,
+    /^f: unknown option "pos_weight" \(did you mean "posWeight"\?\); the options are reduction, posWeight, axis$/,
+  );
+  throwsWith(read({ dim: 1 }), TypeError, /^f: unknown option "dim" \(did you mean "axis"\?\)/);
+  throwsWith(read({ reduce: 'sum' }), TypeError, /^f: unknown option "reduce"; the options are /);
+  throwsWith(read({ constructor: 1 }), TypeError, /^f: unknown option "constructor"; /);
 });
 
 test('checkIndices(fn, target, classes, ignoreIndex) counts the targets not ignored and throws on the first bad one, naming its position', () => {

@@ -129,6 +129,11 @@ test('every other call takes the general path, with its results and its errors',
     bce(input, { data: [...y], shape: [2, 2] }, { reduction: 'none' }),
   );
   assert.throws(() => bce(input, target, { reduction: 'avg' as 'mean' }), /reduction must be one of/);
+  // An unknown option (PyTorch's spelling) is not ignored by the lane: the general path names it.
+  assert.throws(
+    () => bce(input, target, { pos_weight: [2, 1] } as never),
+    /binaryCrossEntropyWithLogits: unknown option "pos_weight" \(did you mean "posWeight"\?\)/,
+  );
   // Targets of another array type, another shape, or bare for a 2-D input.
   none(() => bce(input, { data: Float64Array.from(y), shape: [2, 2] }));
   assert.throws(

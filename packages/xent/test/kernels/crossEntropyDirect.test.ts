@@ -143,6 +143,11 @@ test('every other call takes the general path, with its results and its errors',
     () => crossEntropy(input, Int32Array.from([0, 1]), { reduction: 'avg' as 'mean' }),
     /crossEntropy: reduction must be one of 'none', 'mean', 'sum', got "avg"/,
   );
+  // An unknown option (PyTorch's spelling) is not ignored by the lane: the general path names it.
+  assert.throws(
+    () => crossEntropy(input, Int32Array.from([0, 1]), { ignore_index: 1 } as never),
+    /crossEntropy: unknown option "ignore_index" \(did you mean "ignoreIndex"\?\)/,
+  );
   // Other shapes and forms: 1-D and 3-D inputs, a target tensor of the wrong shape, nested arrays.
   none(() => crossEntropy({ data: x, shape: [6] }, 2));
   none(() => crossEntropy({ data: x, shape: [1, 3, 2] }, { data: Int32Array.from([0, 1]), shape: [1, 2] }));

@@ -233,6 +233,20 @@ export function lossContracts(spec: LossSpec): void {
     );
   });
 
+  test(`${name} throws a TypeError naming an unknown option (PyTorch's size_average) and the known ones`, () => {
+    fc.assert(
+      fc.property(cases, (c) => {
+        const options = { ...c.options, size_average: false };
+        const re = new RegExp(
+          `^${name}: unknown option "size_average"; the options are reduction, .*gradOut$`,
+        );
+        throwsWith(() => loss(input(c), target(c), options), TypeError, re);
+        throwsWith(() => withGrad(input(c), target(c), options), TypeError, re);
+      }),
+      { numRuns: 5 },
+    );
+  });
+
   test(`${name} throws a TypeError when options is not an object`, () => {
     fc.assert(
       fc.property(cases, (c) => {
