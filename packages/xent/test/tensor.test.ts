@@ -61,13 +61,33 @@ test('tensor(data, shape) throws naming the shape for a dimension that is not a 
   throwsWith(
     () => tensor([1], ['1'] as never),
     RangeError,
-    /^tensor: shape \[1\] must hold non-negative integers, got "1"/,
+    /^tensor: shape \["1"\] must hold non-negative integers, got "1"/,
   );
   throwsWith(
     () => tensor([1], 1 as never),
     TypeError,
     /^tensor: shape must be an array of dimensions, got 1/,
   );
+});
+
+test('tensor(data) throws a TypeError naming data for a string, an object or a non-number element', () => {
+  throwsWith(
+    () => tensor('abc' as never),
+    TypeError,
+    /^tensor: data must be an array of numbers or a typed array, got "abc"/,
+  );
+  throwsWith(() => tensor({ length: 2 } as never), TypeError, /^tensor: data must be .*, got an object/);
+  throwsWith(() => tensor(['1', 2] as never), TypeError, /^tensor: data\[0\] must be a number, got "1"/);
+  throwsWith(() => tensor(BigInt64Array.of(1n) as never), TypeError, /^tensor: data must be/);
+});
+
+test('sizeOf(shape) throws naming the dimension that is not a non-negative integer', () => {
+  throwsWith(
+    () => sizeOf([-1, 2]),
+    RangeError,
+    /^sizeOf: shape \[-1, 2\] must hold non-negative integers, got -1/,
+  );
+  throwsWith(() => sizeOf(3 as never), TypeError, /^sizeOf: shape must be an array of dimensions, got 3/);
 });
 
 test('sizeOf(shape) is the product of the dimensions: 1 for [], 0 with any 0', () => {

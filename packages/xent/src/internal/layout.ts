@@ -3,6 +3,7 @@
  * is seen as (outer, classes, inner): element (o, c, i) sits at `o * classes * inner + c * inner + i`, so
  * the values of one distribution are `inner` apart.
  */
+import { describe } from '../tensor.js';
 import { shapeText } from './checks.js';
 
 export interface AxisLayout {
@@ -28,7 +29,7 @@ export function axisLayout(fn: string, shape: readonly number[], axis: unknown):
     )
   ) {
     throw new RangeError(
-      `${fn}: axis must be an integer in [${-Math.max(ndim, 1)}, ${Math.max(ndim, 1) - 1}] for an input of shape ${shapeText(shape)}, got ${String(axis)}`,
+      `${fn}: axis must be an integer in [${-Math.max(ndim, 1)}, ${Math.max(ndim, 1) - 1}] for an input of shape ${shapeText(shape)}, got ${describe(axis)}`,
     );
   }
   const a = axis < 0 ? axis + Math.max(ndim, 1) : axis;

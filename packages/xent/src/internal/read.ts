@@ -26,7 +26,7 @@ export function readTensor(fn: string, arg: string, x: TensorLike): Tensor {
 /** Reads a target without converting its data: class indices may come as any integer-valued array. */
 export function readRaw(fn: string, arg: string, x: TargetLike): Raw {
   if (typeof x === 'number') return { data: [x], shape: [] };
-  if (x instanceof BigInt64Array) return { data: bigIntsToNumbers(x), shape: [x.length] };
+  if (isBigInts(x)) return { data: bigIntsToNumbers(x), shape: [x.length] };
   if (ArrayBuffer.isView(x)) {
     if (x instanceof DataView) throw new TypeError(`${fn}: ${arg} must be numbers, got a DataView`);
     return { data: x as unknown as ArrayLike<number>, shape: [(x as unknown as ArrayLike<number>).length] };
@@ -34,7 +34,7 @@ export function readRaw(fn: string, arg: string, x: TargetLike): Raw {
   if (Array.isArray(x)) return readNested(fn, arg, x);
   if (x !== null && typeof x === 'object' && 'data' in x && 'shape' in x) {
     const size = checkShape(fn, `${arg}.shape`, x.shape);
-    const data = x.data instanceof BigInt64Array ? bigIntsToNumbers(x.data) : x.data;
+    const data = isBigInts(x.data) ? bigIntsToNumbers(x.data) : x.data;
     if (!isArrayLike(data)) {
       throw new TypeError(
         `${fn}: ${arg}.data must be a typed array or an array of numbers, got ${describe(data)}`,
@@ -92,7 +92,12 @@ function checkNumbers(fn: string, arg: string, data: readonly unknown[]): void {
   }
 }
 
-function bigIntsToNumbers(data: BigInt64Array): Float64Array {
+/** BigInt64Array (PyTorch's int64 indices) or BigUint64Array: read as numbers. */
+function isBigInts(x: unknown): x is BigInt64Array | BigUint64Array {
+  return x instanceof BigInt64Array || x instanceof BigUint64Array;
+}
+
+function bigIntsToNumbers(data: BigInt64Array | BigUint64Array): Float64Array {
   const out = new Float64Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
   return out;

@@ -1,7 +1,8 @@
 /**
  * The public controls of the fast kernels: `init`, `configureKernels`, `kernelInfo` and `allocTensor`.
  */
-import type { Tensor } from '../tensor.js';
+import { checkBoolean, readOptions } from '../internal/checks.js';
+import { checkShape, describe, type Tensor } from '../tensor.js';
 import { config } from './config.js';
 import { allocFloats, compileSharedKernels } from './kernelMemory.js';
 import { readyWorkers, startPool, stopPool, threadCount } from './threads.js';
@@ -53,15 +54,20 @@ export interface KernelInfo {
  * // 0
  * ```
  */
-export function configureKernels(options: KernelOptions): KernelInfo {
-  const { wasm, threads, threadThreshold } = options;
+export function configureKernels(options: KernelOptions = {}): KernelInfo {
+  const fn = 'configureKernels';
+  const { wasm, threads, threadThreshold } = readOptions(fn, options, {
+    wasm: true,
+    threads: true,
+    threadThreshold: true,
+  });
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64))
-    throw new RangeError(`configureKernels: threads must be an integer in [0, 64], got ${String(threads)}`);
+    throw new RangeError(`${fn}: options.threads must be an integer in [0, 64], got ${describe(threads)}`);
   if (threadThreshold !== undefined && !(Number.isInteger(threadThreshold) && threadThreshold >= 0))
     throw new RangeError(
-      `configureKernels: threadThreshold must be a non-negative integer, got ${String(threadThreshold)}`,
+      `${fn}: options.threadThreshold must be a non-negative integer, got ${describe(threadThreshold)}`,
     );
-  if (wasm !== undefined) setWasmEnabled(wasm);
+  if (wasm !== undefined) setWasmEnabled(checkBoolean(fn, 'options.wasm', wasm));
   if (threads !== undefined) {
     config.threads = threads;
     if (threads === 0) void stopPool();
@@ -143,19 +149,33 @@ export function allocTensor<D extends 'float32' | 'float64' = 'float32'>(
   dtype?: D,
   options?: AllocOptions,
 ): Tensor<D extends 'float64' ? Float64Array : Float32Array> {
+  const fn = 'allocTensor';
   const kind = dtype ?? 'float32';
   if (kind !== 'float32' && kind !== 'float64')
-    throw new TypeError(`allocTensor: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
-  let size = 1;
-  for (const d of shape) {
-    if (!(Number.isInteger(d) && d >= 0))
-      throw new RangeError(`allocTensor: shape [${shape.join(', ')}] must hold non-negative integers`);
-    size *= d;
-  }
+    throw new TypeError(`${fn}: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
+  const size = checkShape(fn, 'shape', shape);
+  const { shared } = readOptions(fn, options, { shared: true });
+  const inShared = shared !== undefined && checkBoolean(fn, 'options.shared', shared);
   const f32 = kind === 'float32';
   const bytes = size * (f32 ? 4 : 8);
+  // Past what a typed array holds (2^32 values, or less where the runtime says so): the runtime's own
+  // RangeError would not say which call or how much.
+  try {
+    const data = allocData(f32, size, bytes, inShared);
+    return { data, shape: [...shape] } as unknown as Tensor<
+      D extends 'float64' ? Float64Array : Float32Array
+    >;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(
+      `${fn}: shape [${shape.join(', ')}] holds ${size} values (${(bytes / 2 ** 30).toFixed(1)} GiB as ${kind}), more than this runtime allocates: ${e.message}`,
+    );
+  }
+}
+
+function allocData(f32: boolean, size: number, bytes: number, shared: boolean): Float32Array | Float64Array {
   let data: Float32Array | Float64Array;
-  if (options?.shared) {
+  if (shared) {
     const Shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer;
     if (!Shared)
       throw new TypeError(
@@ -168,5 +188,5 @@ export function allocTensor<D extends 'float32' | 'float64' = 'float32'>(
       data = f32 ? new Float32Array(buffer) : new Float64Array(buffer);
     }
   } else data = f32 ? new Float32Array(size) : new Float64Array(size);
-  return { data, shape: [...shape] } as unknown as Tensor<D extends 'float64' ? Float64Array : Float32Array>;
+  return data;
 }

@@ -582,7 +582,7 @@ test('crossEntropy(input, target) stays exact for logits of 1e4 and more, where 
   assert.deepEqual(grad.data, Float64Array.from([-1, 1, 0]));
 });
 
-test('crossEntropy(input, target) reads class indices from Int32Array, BigInt64Array, Float32Array, Float64Array, plain and nested arrays alike', () => {
+test('crossEntropy(input, target) reads class indices from Int32Array, BigInt64Array, BigUint64Array, Float32Array, Float64Array, plain and nested arrays alike', () => {
   const input = { data: uniform(seeded(7), 12, -2, 2), shape: [2, 3, 2] };
   const indices = [2, 0, 1, 1];
   const expected = crossEntropyWithGrad(
@@ -592,6 +592,7 @@ test('crossEntropy(input, target) reads class indices from Int32Array, BigInt64A
   );
   const forms: TargetLike[] = [
     { data: BigInt64Array.from(indices, BigInt), shape: [2, 2] },
+    { data: BigUint64Array.from(indices, BigInt), shape: [2, 2] },
     { data: Float32Array.from(indices), shape: [2, 2] },
     { data: Float64Array.from(indices), shape: [2, 2] },
     { data: indices, shape: [2, 2] },

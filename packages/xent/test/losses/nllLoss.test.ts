@@ -216,7 +216,7 @@ test("nllLoss(input, target) on an empty batch or with every target ignored give
   assert.deepEqual(nllLossWithGrad(input, [-100, -100]).grad.data, new Float64Array(4));
 });
 
-test('nllLoss(input, target) reads class indices from Int32Array, BigInt64Array, Float32Array, plain and nested arrays alike', () => {
+test('nllLoss(input, target) reads class indices from Int32Array, BigInt64Array, BigUint64Array, Float32Array, plain and nested arrays alike', () => {
   const input = { data: uniform(seeded(13), 12, -3, 0), shape: [2, 3, 2] };
   const expected = nllLossWithGrad(
     input,
@@ -236,7 +236,12 @@ test('nllLoss(input, target) reads class indices from Int32Array, BigInt64Array,
     assert.deepEqual(nllLossWithGrad(input, target, { reduction: 'none' }), expected);
   const flat = { data: input.data.slice(0, 6), shape: [2, 3] };
   const expectedFlat = nllLoss(flat, Int32Array.from([2, 0]));
-  for (const target of [BigInt64Array.from([2n, 0n]), Float32Array.from([2, 0]), [2, 0]]) {
+  for (const target of [
+    BigInt64Array.from([2n, 0n]),
+    BigUint64Array.from([2n, 0n]),
+    Float32Array.from([2, 0]),
+    [2, 0],
+  ]) {
     assert.equal(nllLoss(flat, target), expectedFlat);
   }
 });
