@@ -5,11 +5,13 @@
  *   expression
  *   // printed result
  *   ```
- * Numbers print as `String(n)`, typed arrays as `Float64Array [a, b]`, plain arrays as `[a, b]`.
+ * Numbers print as `String(n)`, typed arrays as `Float64Array [a, b]`, plain arrays as `[a, b]`. The
+ * README's examples run too, their console.log output against the comments under them.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { format } from 'node:util';
 import * as xent from '../src/index.ts';
 
 const src = new URL('../src/', import.meta.url);
@@ -43,6 +45,23 @@ for (const file of files) {
       assert.equal(show(run(...values)), printed.join('\n'));
     });
   }
+}
+
+// The README's examples: each `console.log` must print the `// ` lines that follow its block's code.
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+for (const [k, block] of [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].entries()) {
+  const printed = block[1]
+    .split('\n')
+    .filter((l) => l.startsWith('// '))
+    .map((l) => l.slice(3));
+  if (printed.length === 0) continue;
+  test(`README.md example ${k + 1} prints what the README shows under it`, () => {
+    const code = block[1].replace(/^import .* from 'xent';$/m, '');
+    const out: string[] = [];
+    const console = { log: (...args: unknown[]) => out.push(...format(...args).split('\n')) };
+    new Function(...names, 'console', code)(...values, console);
+    assert.deepEqual(out, printed);
+  });
 }
 
 test('every exported function has an @example that is run', () => {
