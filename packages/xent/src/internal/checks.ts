@@ -38,7 +38,6 @@ export function checkBoolean(fn: string, arg: string, value: unknown): boolean {
   return value;
 }
 
-/** Whether two shapes are equal. */
 /**
  * Whether the options set nothing but `reduction` and `gradOut` (the direct lanes' calls); any other
  * key, known or not, sends a call to the general path, which applies it or throws on it.
@@ -50,7 +49,7 @@ export function onlyReductionAndGradOut(options: Record<string, unknown>): boole
   return true;
 }
 
-/** Whether two float arrays have the same float type (subclasses, as shared tensors' arrays, included). */
+/** Whether two float arrays have the same float type, whatever their constructors (a subclass included). */
 export function sameFloatType(a: unknown, b: unknown): boolean {
   return (
     (a instanceof Float32Array && b instanceof Float32Array) ||
@@ -58,6 +57,7 @@ export function sameFloatType(a: unknown, b: unknown): boolean {
   );
 }
 
+/** Whether two shapes are equal. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -6,11 +6,11 @@
  *
  * The calling thread allocates (first fit over a free list, neighbours merged, memory grown on demand);
  * a block returns to the free list when its tensor's array and every subarray of it are garbage-collected
- * (FinalizationRegistry, kernelArrays.ts). Workers adopt the memory sent with their first task. Memory
+ * (FinalizationRegistry, ownedView.ts). Workers adopt the memory sent with their first task. Memory
  * grows but never shrinks, and a grown shared memory keeps every earlier view valid.
  */
 
-import { owned } from './kernelArrays.js';
+import { ownedView } from './ownedView.js';
 import {
   instantiateKernels,
   kernelBytes,
@@ -204,7 +204,7 @@ function renew(): void {
 
 /**
  * A zeroed float array of `length` in the shared memory, its block freed once neither the array nor any
- * subarray of it is reachable (kernelArrays.ts); undefined where there is no shared memory or it is full.
+ * subarray of it is reachable (ownedView.ts); undefined where there is no shared memory or it is full.
  */
 export function allocFloats(f32: boolean, length: number): Float32Array | Float64Array | undefined {
   const offset = allocate(length * (f32 ? 4 : 8));
@@ -213,7 +213,7 @@ export function allocFloats(f32: boolean, length: number): Float32Array | Float6
   registry ??= host.FinalizationRegistry ? new host.FinalizationRegistry(release) : undefined;
   registry?.register(owner, offset);
   const data = f32 ? view(Float32Array, offset, length) : view(Float64Array, offset, length);
-  return owned(data, owner);
+  return ownedView(data, owner);
 }
 
 /** A typed array over `length` elements at `offset` of the shared memory. */

@@ -15,7 +15,7 @@ import type { FloatArray } from '../tensor.js';
 const owners = new WeakMap<FloatArray, object>();
 
 /** Makes `view` hold `owner`, and the views its subarray gives too; returns the view. */
-export function owned<T extends FloatArray>(view: T, owner: object): T {
+export function ownedView<T extends FloatArray>(view: T, owner: object): T {
   owners.set(view, owner);
   Object.defineProperty(view, 'subarray', { value: ownedSubarray, configurable: true, writable: true });
   return view;
@@ -23,5 +23,5 @@ export function owned<T extends FloatArray>(view: T, owner: object): T {
 
 function ownedSubarray(this: FloatArray, begin?: number, end?: number): FloatArray {
   const base = Object.getPrototypeOf(this) as { subarray(begin?: number, end?: number): FloatArray };
-  return owned(base.subarray.call(this, begin, end), owners.get(this) as object);
+  return ownedView(base.subarray.call(this, begin, end), owners.get(this) as object);
 }
