@@ -1,6 +1,6 @@
 /**
- * `npm start`: losses and gradients of a small batch, computed by the xent library.
- * (The training command of a later release will replace this example as the main job.)
+ * `npm run example`: losses and gradients of a small batch, computed by the xent library.
+ * (`npm start` runs the main job, `xent train`.)
  */
 import {
   binaryCrossEntropyWithLogitsWithGrad,

@@ -1,11 +1,11 @@
 /**
  * The `xent` command: dispatches to its subcommands and turns their errors into messages and exit
- * statuses (2 for usage errors, 1 for data errors), never a stack trace.
+ * statuses (2 for usage errors, 1 for data errors and training that diverged), never a stack trace.
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { DataError, UsageError } from './errors.js';
+import { DataError, TrainingError, UsageError } from './errors.js';
 import { evalCommand, type Io } from './eval/command.js';
 import { plotCommand } from './plot/command.js';
 import { predictCommand } from './predict/command.js';
@@ -66,7 +66,7 @@ export async function run(argv: readonly string[], io: Io = process): Promise<nu
       io.stderr.write(`${name}: ${error.message}\nTry '${name} --help'.\n`);
       return 2;
     }
-    if (error instanceof DataError) {
+    if (error instanceof DataError || error instanceof TrainingError) {
       io.stderr.write(`${name}: ${error.message}\n`);
       return 1;
     }

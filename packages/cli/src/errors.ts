@@ -1,6 +1,7 @@
 /**
- * The two kinds of failure the command reports without a stack trace: a usage error (exit status 2)
- * and a data error (exit status 1). Anything else is a bug and is reported as an internal error.
+ * The kinds of failure the command reports without a stack trace: a usage error (exit status 2), a data
+ * error and a training run that diverged (exit status 1). Anything else is a bug and is reported as an
+ * internal error.
  *
  * @module
  */
@@ -8,6 +9,14 @@
 /** The command line itself is wrong: an unknown option, a missing FILE, a bad option value. Exit status 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * Training on valid data failed: the loss became NaN or infinite (the optimisation diverged, usually a
+ * learning rate too large). Exit status 1.
+ */
+export class TrainingError extends Error {
+  override readonly name = 'TrainingError';
 }
 
 /** Where in which file a data error is, for the message `FILE:LINE: column "c": value "v" reason`. */

@@ -1,6 +1,7 @@
 /**
  * The general CSV/TSV reader: csv-parse for every line. Slower than fastCsv.ts (see there why both exist);
  * selected with `XENT_CSV_READER=csv-parse`, and used by the tests to check that both readers agree.
+ * Fields are trimmed of the spaces around them (`trim`), as by the fast reader.
  *
  * csv-parse is driven synchronously: each chunk is written to the parser, whose `on_record` and `on_skip`
  * callbacks queue records and malformed lines in file order; the queue is then decoded into the batch.
@@ -42,6 +43,7 @@ export class CsvParseReader implements RowReader {
       raw: true,
       relax_column_count: true,
       skip_empty_lines: true,
+      trim: true,
       skip_records_with_error: true,
       on_record: (record: unknown, context) => {
         const { record: fields, raw } = record as { record: string[]; raw: string };

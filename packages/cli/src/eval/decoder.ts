@@ -201,10 +201,13 @@ export class RowDecoder {
       : 'is not a probability in [0, 1] (for logits, use --from logits)';
   }
 
-  /** The target's number (class index, or 0/1), or why the text is not a valid target. */
+  /**
+   * The target's number (class index, or 0/1), or why the text is not a valid target. Spaces around
+   * the text do not count (`0.7, 0.2, 0.1, cat`), as in train and predict.
+   */
   #target(text: string): number | string {
     if (this.#multiclass) {
-      const c = this.#classIndex.get(text);
+      const c = this.#classIndex.get(text.trim());
       if (c !== undefined) return c;
       const classes = this.#rules.classes;
       if (INTEGER_TEXT.test(text)) {

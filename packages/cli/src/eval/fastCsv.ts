@@ -8,7 +8,9 @@
  * readers side by side; `XENT_CSV_READER=csv-parse` selects csv-parse for a whole file). csv-parse stays in
  * charge of everything beyond plain fields: a line holding a double quote is handed to csv-parse's
  * synchronous parser (after being extended over the line breaks inside its quoted fields), so quoting,
- * escaped quotes and multi-line fields follow RFC 4180 exactly as csv-parse reads them.
+ * escaped quotes and multi-line fields follow RFC 4180 exactly as csv-parse reads them. Spaces around a
+ * field do not count (csv-parse's `trim`, as xent train and predict read CSV): numbers are parsed with
+ * them, header names and class names without them.
  *
  * @module
  */
@@ -137,7 +139,11 @@ export class FastCsvReader implements RowReader {
     }
     const raw = buf.toString('utf8', start, end);
     try {
-      const records = parseCsv(raw, { delimiter: this.#delimiter, relax_column_count: true }) as string[][];
+      const records = parseCsv(raw, {
+        delimiter: this.#delimiter,
+        relax_column_count: true,
+        trim: true,
+      }) as string[][];
       return { fields: records.length === 1 ? records[0] : [''], raw };
     } catch (error) {
       // csv-parse counts lines from the record's start: drop its line numbers, the caller gives the file's.

@@ -8,6 +8,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '../errors.js';
+import { readError } from '../readError.js';
 
 /** The formats a prediction or labels file can be in. */
 export type Format = 'csv' | 'tsv' | 'jsonl';
@@ -46,10 +47,9 @@ export async function openInput(path: string, format: Format | undefined): Promi
     try {
       stats = statSync(path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new DataError({ file: name }, code === 'ENOENT' ? 'no such file' : `cannot read (${code})`);
+      throw readError(name, error);
     }
-    if (stats.isDirectory()) throw new DataError({ file: name }, 'is a directory, expected a file');
+    if (stats.isDirectory()) throw readError(name, { code: 'EISDIR' });
     if (stats.isFile()) size = stats.size;
     source = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   }
@@ -145,9 +145,7 @@ class Peekable implements AsyncIterable<Buffer> {
     try {
       return await this.#iterator.next();
     } catch (error) {
-      if (error instanceof DataError) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new DataError({ file: this.#name }, `cannot read (${code ?? (error as Error).message})`);
+      throw readError(this.#name, error);
     }
   }
 }

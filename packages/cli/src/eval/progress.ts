@@ -1,6 +1,7 @@
 /**
- * Progress on stderr while a file is scored: a live bar on a terminal (cli-progress), a plain line every
- * few seconds otherwise (logs, CI), nothing with `--no-progress`. Results go to stdout, never here.
+ * Progress on stderr while a file is streamed (scored by `xent eval`, run through a model by
+ * `xent predict`): a live bar on a terminal (cli-progress), a plain line every few seconds otherwise
+ * (logs, CI), nothing with `--no-progress`. Results go to stdout, never here.
  *
  * @module
  */
@@ -9,7 +10,7 @@ import type { Input } from './input.js';
 
 /** A running progress display. */
 export interface Progress {
-  /** Reports the rows scored so far (bytes are read from the input). */
+  /** Reports the rows done so far (bytes are read from the input). */
   update(rows: number): void;
   /** Removes the bar or stops the lines. */
   stop(): void;
@@ -18,24 +19,25 @@ export interface Progress {
 /** How often a plain progress line is printed, in ms; `XENT_PROGRESS_INTERVAL_MS` overrides it (tests). */
 const LINE_INTERVAL_MS = 5000;
 
-/** Starts the progress display for scoring `input` on `stream`. */
+/** Starts the progress display of `command` (`xent eval`, `xent predict`) reading `input`, on `stream`. */
 export function startProgress(
   input: Input,
   enabled: boolean,
+  command = 'xent eval',
   stream: NodeJS.WriteStream = process.stderr,
 ): Progress {
   if (!enabled) return { update() {}, stop() {} };
-  return stream.isTTY ? startBar(input, stream) : startLines(input, stream);
+  return stream.isTTY ? startBar(input, command, stream) : startLines(input, command, stream);
 }
 
-function startBar(input: Input, stream: NodeJS.WriteStream): Progress {
+function startBar(input: Input, command: string, stream: NodeJS.WriteStream): Progress {
   const sized = input.size !== undefined && input.size > 0;
   const bar = new cliProgress.SingleBar(
     {
       stream,
       format: sized
-        ? `xent eval ${input.name} [{bar}] {percentage}% | {rows} rows | {duration_formatted} (eta {eta_formatted})`
-        : `xent eval ${input.name} | {rows} rows | {mb} MB | {duration_formatted}`,
+        ? `${command} ${input.name} [{bar}] {percentage}% | {rows} rows | {duration_formatted} (eta {eta_formatted})`
+        : `${command} ${input.name} | {rows} rows | {mb} MB | {duration_formatted}`,
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 50,
@@ -58,7 +60,7 @@ function startBar(input: Input, stream: NodeJS.WriteStream): Progress {
   };
 }
 
-function startLines(input: Input, stream: NodeJS.WriteStream): Progress {
+function startLines(input: Input, command: string, stream: NodeJS.WriteStream): Progress {
   const started = Date.now();
   let rows = 0;
   const interval = Number(process.env.XENT_PROGRESS_INTERVAL_MS) || LINE_INTERVAL_MS;
@@ -69,7 +71,7 @@ function startLines(input: Input, stream: NodeJS.WriteStream): Progress {
       input.size !== undefined && input.size > 0
         ? `${((100 * bytes) / input.size).toFixed(0)}% (${megabytes(bytes)} of ${megabytes(input.size)})`
         : megabytes(bytes);
-    stream.write(`xent eval: ${input.name}: ${done}, ${rows.toLocaleString('en-US')} rows, ${seconds} s\n`);
+    stream.write(`${command}: ${input.name}: ${done}, ${rows.toLocaleString('en-US')} rows, ${seconds} s\n`);
   }, interval);
   timer.unref();
   return {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkOutputPath } from '../checkOutputPath.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../eval/command.js';
 import { type ImageFormat, writeChart } from './render.js';
@@ -20,7 +21,8 @@ Draws the figures that explain cross-entropy, every number computed by the xent 
   softmax-gradient      the softmax + cross-entropy gradient ŷ - y for an example
 
 Options
-  --out DIR             the folder to write to (default: the current folder)
+  --out DIR             the folder to write to (default: the current folder; created when
+                        missing)
   --format svg|png      the image format (default svg)
   -h, --help            this help
 
@@ -56,8 +58,13 @@ export async function plotCommand(args: readonly string[], io: Io): Promise<numb
   if (format !== 'svg' && format !== 'png')
     throw new UsageError(`--format must be svg or png, got ${JSON.stringify(format)}`);
   const dir = parsed.values.out ?? '.';
-  for (const [name, spec] of Object.entries(seedFigures())) {
-    const path = join(dir, `${name}.${format}`);
+  checkOutputPath('--out', dir, 'folder');
+  const figures = Object.entries(seedFigures()).map(([name, spec]) => ({
+    spec,
+    path: join(dir, `${name}.${format}`),
+  }));
+  for (const { path } of figures) checkOutputPath('--out', path, 'file');
+  for (const { spec, path } of figures) {
     await writeChart(spec, path, format as ImageFormat);
     io.stdout.write(`${path}\n`);
   }

@@ -9,19 +9,21 @@
  *
  * @module
  */
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { Readable, type Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { sigmoid, softmax } from 'xent';
+import { type AtomicStream, openAtomicStream } from '../atomicWrite.js';
+import { checkOutputPath } from '../checkOutputPath.js';
 import { DataError, UsageError } from '../errors.js';
 import type { Io } from '../eval/command.js';
+import { type Input, openInput } from '../eval/input.js';
+import { startProgress } from '../eval/progress.js';
 import { type Model, readModel } from '../train/modelFile.js';
 import { forward } from '../train/network.js';
 import { applyStandardization } from '../train/standardize.js';
 
-export const PREDICT_HELP = `Usage: xent predict MODEL FILE [--out FILE] [--logits]
+export const PREDICT_HELP = `Usage: xent predict MODEL FILE [--out FILE] [--logits] [--no-progress]
 
 Runs a model written by \`xent train --out MODEL\` on the rows of FILE (CSV with a header row that
 has the model's feature columns, by name; other columns are ignored) and writes a CSV of predictions:
@@ -32,25 +34,36 @@ target column(s) when FILE has them. The output goes straight into xent eval:
 
 Binary models write both classes' columns; multi-label models write one LABEL_prob column per label
 followed by the label columns (score them with xent eval preds.csv --target LABEL,LABEL,...).
-FILE may be - for standard input; the rows are streamed, so files larger than memory work.
+FILE may be - for standard input, and gzip-compressed; the rows are streamed, so files larger than
+memory work.
 
 Options
-  --out FILE     write to FILE (complete or not at all) instead of standard output
+  --out FILE     write to FILE instead of standard output: complete or not at all, missing
+                 folders created; it cannot be MODEL or FILE
   --logits       write logits instead of probabilities (xent eval --from logits reads them)
+  --no-progress  no progress on stderr (default: a bar on a terminal, a line every few
+                 seconds otherwise)
   -h, --help     this help
+
+Exit status
+  0 written; 1 bad data (the message names file, line, column and value); 2 usage error.
 `;
 
 /** Rows per batch through the network: large enough to amortise the calls, small enough to stay in cache. */
 const BATCH = 1024;
 
 export async function predictCommand(args: readonly string[], io: Io): Promise<number> {
-  let parsed: { values: { out?: string; logits: boolean; help: boolean }; positionals: string[] };
+  let parsed: {
+    values: { out?: string; logits: boolean; 'no-progress': boolean; help: boolean };
+    positionals: string[];
+  };
   try {
     parsed = parseArgs({
       args: [...args],
       options: {
         out: { type: 'string' },
         logits: { type: 'boolean', default: false },
+        'no-progress': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
@@ -65,45 +78,75 @@ export async function predictCommand(args: readonly string[], io: Io): Promise<n
   if (parsed.positionals.length !== 2)
     throw new UsageError(`expected MODEL and FILE, got ${parsed.positionals.length} arguments`);
   const [modelFile, file] = parsed.positionals;
-  const model = readModel(modelFile);
   const out = parsed.values.out;
-  const temp = out === undefined ? undefined : join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
-  const fileSink = temp === undefined ? undefined : createWriteStream(temp);
-  const sink = fileSink ?? io.stdout;
+  if (out !== undefined)
+    checkOutputPath('--out', out, 'file', [
+      { name: 'MODEL', path: modelFile },
+      { name: 'FILE', path: file },
+    ]);
+  const model = readModel(modelFile);
+  const input = await openInput(file, 'csv');
+  const output = out === undefined ? undefined : await openAtomicStream(out);
+  const sink = output?.stream ?? (io.stdout as Writable);
+  const progress = startProgress(
+    input,
+    !parsed.values['no-progress'],
+    'xent predict',
+    io.stderr as NodeJS.WriteStream,
+  );
   try {
-    await predictStream(
-      model,
-      file,
-      file === '-' ? process.stdin : createReadStream(file),
-      sink,
-      parsed.values.logits,
-    );
-    if (temp !== undefined && out !== undefined) {
-      sink.end();
-      await finished(sink);
-      renameSync(temp, out);
-    }
+    await predictStream(model, input, sink, parsed.values.logits, (rows) => progress.update(rows));
+    progress.stop();
+    await output?.commit();
   } catch (error) {
-    if (temp !== undefined) {
-      fileSink?.destroy();
-      rmSync(temp, { force: true });
-    }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError({ file }, 'does not exist');
-    throw error;
+    progress.stop();
+    return failed(error, output, out);
   }
   return 0;
 }
 
+/**
+ * After a failure: removes the unfinished output file and reports why. A reader of standard output that
+ * went away (`xent predict ... | head`) ends the command quietly, as it ends `cat`.
+ */
+async function failed(
+  error: unknown,
+  output: AtomicStream | undefined,
+  out: string | undefined,
+): Promise<number> {
+  if (output === undefined) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') return 0;
+    throw error;
+  }
+  await output.abort();
+  if (error instanceof DataError || error instanceof UsageError || output.stream.errored !== error)
+    throw error;
+  throw new DataError(
+    { file: out as string },
+    `cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+  );
+}
+
 async function predictStream(
   model: Model,
-  name: string,
-  input: NodeJS.ReadableStream,
-  sink: NodeJS.WritableStream,
+  input: Input,
+  sink: Writable,
   logits: boolean,
+  onRows: (rows: number) => void,
 ): Promise<void> {
-  const parser = input.pipe(
-    parse({ info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }),
-  );
+  const name = input.name;
+  const source = Readable.from(input.chunks);
+  const parser = parse({
+    info: true,
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+    relax_column_count: true,
+  });
+  // A read error (a DataError from the input) ends the parser's iteration with that error.
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
   const features = model.featureNames.length;
   let header: string[] | undefined;
   let featureCols: number[] = [];
@@ -111,10 +154,13 @@ async function predictStream(
   let targets: string[][] = [];
   let x = new Float64Array(BATCH * features);
   let rows = 0;
+  let done = 0;
   const flush = async () => {
     if (rows === 0) return;
     const text = formatRows(model, x.subarray(0, rows * features), rows, targets, logits);
-    if (!sink.write(text)) await new Promise((resolve) => sink.once('drain', resolve));
+    await write(sink, text);
+    done += rows;
+    onRows(done);
     rows = 0;
     targets = [];
     x = new Float64Array(BATCH * features);
@@ -138,7 +184,7 @@ async function predictStream(
         });
         const present = model.targetNames.every((t) => h.includes(t));
         targetCols = present ? model.targetNames.map((t) => h.indexOf(t)) : [];
-        sink.write(`${headerRow(model, present ? model.targetNames : [], logits)}\n`);
+        await write(sink, `${headerRow(model, present ? model.targetNames : [], logits)}\n`);
         continue;
       }
       if (record.length !== header.length) {
@@ -166,10 +212,37 @@ async function predictStream(
     if (e.code?.startsWith('CSV_'))
       throw new DataError({ file: name, line: e.lines }, `is not valid CSV: ${e.message}`);
     throw error;
+  } finally {
+    source.destroy();
   }
   if (header === undefined)
     throw new DataError({ file: name }, 'is empty: expected a header row and data rows');
   await flush();
+}
+
+/**
+ * Writes `text`, waiting while the sink's buffer is full; rejects with the sink's error (or
+ * ERR_STREAM_DESTROYED) when the sink has failed or been closed, rather than waiting for ever.
+ */
+async function write(sink: Writable, text: string): Promise<void> {
+  if (sink.destroyed) throw sink.errored ?? closed();
+  if (sink.write(text)) return;
+  await new Promise<void>((resolve, reject) => {
+    const settle = () => {
+      sink.off('drain', settle);
+      sink.off('close', settle);
+      sink.off('error', settle);
+      if (sink.destroyed) reject(sink.errored ?? closed());
+      else resolve();
+    };
+    sink.on('drain', settle);
+    sink.on('close', settle);
+    sink.on('error', settle);
+  });
+}
+
+function closed(): Error {
+  return Object.assign(new Error('the output was closed'), { code: 'ERR_STREAM_DESTROYED' });
 }
 
 function headerRow(model: Model, targets: readonly string[], logits: boolean): string {

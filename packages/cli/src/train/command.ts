@@ -1,18 +1,21 @@
 /**
- * `xent train`: read the data, train, print the result (a table, or JSON), write the model and the
- * loss-curve plot (each complete or not at all).
+ * `xent train`: check the output paths, read the data, train, print the result (a table, or JSON),
+ * write the model and the loss-curve plot (each complete or not at all).
  *
  * @module
  */
+import { resolve } from 'node:path';
 import { writeFileAtomic } from '../atomicWrite.js';
+import { checkOutputPath } from '../checkOutputPath.js';
+import { quote, UsageError } from '../errors.js';
 import type { Io } from '../eval/command.js';
 import { lossCurvesSpec } from '../plot/lossCurves.js';
 import { formatOf, writeChart } from '../plot/render.js';
 import { datasetPath, readTable, toDataset } from './dataset.js';
 import { modelToJson } from './modelFile.js';
 import { parseTrainArgs, TRAIN_HELP } from './options.js';
-import { startEpochProgress } from './progress.js';
-import { train } from './trainer.js';
+import { type EpochProgress, startEpochProgress } from './progress.js';
+import { type TrainResult, train } from './trainer.js';
 
 export async function trainCommand(args: readonly string[], io: Io): Promise<number> {
   const options = parseTrainArgs(args);
@@ -21,6 +24,16 @@ export async function trainCommand(args: readonly string[], io: Io): Promise<num
     return 0;
   }
   const plotFormat = options.plot === undefined ? undefined : formatOf(options.plot, '--plot');
+  // Before any work: a run is not thrown away for a path that cannot be written.
+  const inputs = options.file === undefined ? [] : [{ name: 'FILE', path: options.file }];
+  if (options.out !== undefined) checkOutputPath('--out', options.out, 'file', inputs);
+  if (options.plot !== undefined) checkOutputPath('--plot', options.plot, 'file', inputs);
+  if (
+    options.out !== undefined &&
+    options.plot !== undefined &&
+    resolve(options.out) === resolve(options.plot)
+  )
+    throw new UsageError(`--out and --plot name the same file, ${quote(options.out)}`);
   const table =
     options.file === undefined
       ? readTable(options.dataset, datasetPath(options.dataset))
@@ -34,9 +47,23 @@ export async function trainCommand(args: readonly string[], io: Io): Promise<num
     );
   }
   const started = performance.now();
-  const progress = startEpochProgress(options.epochs, options.progress, io.stderr as NodeJS.WriteStream);
-  const result = train(data, options, (r) => progress.update(r));
-  progress.stop();
+  let progress: EpochProgress = { update() {}, stop() {} };
+  let result: TrainResult;
+  try {
+    result = train(data, options, {
+      onSplit(rows) {
+        if (options.valSplit > 0 && rows.validation === 0) {
+          io.stderr.write(
+            `xent train: warning: --val-split ${options.valSplit} leaves no validation rows in ${data.name} (every class keeps at least one training row)${options.earlyStopping > 0 ? `; --early-stopping ${options.earlyStopping} is off` : ''}\n`,
+          );
+        }
+        progress = startEpochProgress(options.epochs, options.progress, io.stderr as NodeJS.WriteStream);
+      },
+      onEpoch: (r) => progress.update(r),
+    });
+  } finally {
+    progress.stop();
+  }
   const seconds = (performance.now() - started) / 1000;
 
   const { file, dataset, out, plot, json, progress: _, help, ...training } = options;

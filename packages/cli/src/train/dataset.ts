@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { DataError, UsageError } from '../errors.js';
+import { DataError, quote, UsageError } from '../errors.js';
+import { readError } from '../readError.js';
 
 /** What is learnt: one of C classes (softmax), one of two (a sigmoid), or several 0/1 labels (a sigmoid each). */
 export type Task = 'multiclass' | 'binary' | 'multilabel';
@@ -37,6 +38,8 @@ export interface Dataset {
 export interface Table {
   readonly name: string;
   readonly header: readonly string[];
+  /** The header's 1-based line number. */
+  readonly headerLine: number;
   readonly records: readonly { readonly line: number; readonly values: readonly string[] }[];
 }
 
@@ -51,10 +54,7 @@ export function readTable(name: string, path: string | URL): Table {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new DataError(
-      { file: name },
-      `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw readError(name, error);
   }
   let rows: { info: { lines: number }; record: string[] }[];
   try {
@@ -82,7 +82,12 @@ export function readTable(name: string, path: string | URL): Table {
       );
     }
   }
-  return { name, header, records: body.map((r) => ({ line: r.info.lines, values: r.record })) };
+  return {
+    name,
+    header,
+    headerLine: head.info.lines,
+    records: body.map((r) => ({ line: r.info.lines, values: r.record })),
+  };
 }
 
 /** Options that decide how a table becomes a dataset. */
@@ -92,14 +97,19 @@ export interface DatasetOptions {
   readonly task: 'auto' | Task;
 }
 
-/** Splits a table into features and targets and decides the task. */
+/**
+ * Splits a table into features and targets and decides the task.
+ *
+ * @throws DataError for a --target column the table lacks (as xent eval: it depends on the file)
+ */
 export function toDataset(table: Table, options: DatasetOptions): Dataset {
   const targetNames = options.target ?? [table.header[table.header.length - 1]];
   const targetCols = targetNames.map((t) => {
     const k = table.header.indexOf(t);
     if (k < 0)
-      throw new UsageError(
-        `--target: ${table.name} has no column ${JSON.stringify(t)}; its columns are ${table.header.join(', ')}`,
+      throw new DataError(
+        { file: table.name, line: table.headerLine, column: t },
+        `target column not found in ${table.name} (columns: ${table.header.map((c) => quote(c)).join(', ')})`,
       );
     return k;
   });

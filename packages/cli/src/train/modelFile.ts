@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.js';
+import { readError } from '../readError.js';
 import type { Task } from './dataset.js';
 import type { Activation, Layer, Network } from './network.js';
 import type { Standardization } from './standardize.js';
@@ -54,10 +55,7 @@ export function readModel(file: string): Model {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new DataError(
-      { file },
-      `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw readError(file, error);
   }
   const bad = (reason: string): never => {
     throw new DataError({ file }, `is not a valid xent model: ${reason}`);

@@ -1,5 +1,6 @@
 /**
- * The train / validation split: stratified by class (each class keeps its share in both parts), seeded.
+ * The train / validation split: stratified by class (each class keeps its share in both parts), seeded;
+ * every class keeps at least one training row.
  *
  * @module
  */
@@ -11,8 +12,11 @@ export interface Split {
 }
 
 /**
- * Puts round(fraction · count) rows of each stratum into validation, the rest into training, both in
- * ascending row order. `strata` gives each row's class (pass undefined to split without strata).
+ * Puts round(fraction · count) rows of each stratum into validation, but at most count - 1, so that
+ * every class (every stratum) keeps at least one training row: a class absent from training could
+ * never be learnt, and the training part is never empty. The rest goes into training; both parts are
+ * in ascending row order. `strata` gives each row's class (pass undefined to split without strata).
+ * A small stratum may so leave nothing for validation (one row of a class, or fraction · count < 0.5).
  */
 export function splitRows(rows: number, fraction: number, rng: Rng, strata?: Int32Array): Split {
   const groups = new Map<number, number[]>();
@@ -26,7 +30,7 @@ export function splitRows(rows: number, fraction: number, rng: Rng, strata?: Int
   const validation: number[] = [];
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const group = rng.shuffle(groups.get(key) as number[]);
-    const take = Math.round(fraction * group.length);
+    const take = Math.min(Math.round(fraction * group.length), group.length - 1);
     validation.push(...group.slice(0, take));
     train.push(...group.slice(take));
   }

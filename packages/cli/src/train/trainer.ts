@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { TrainingError } from '../errors.js';
 import type { Dataset, Task } from './dataset.js';
 import { type Activation, backward, createNetwork, forward, type Network } from './network.js';
 import { createOptimizer, type OptimizerName } from './optimizer.js';
@@ -63,6 +64,14 @@ export interface TrainResult {
   readonly objective: number;
 }
 
+/** What the caller hears of a run while it goes on. */
+export interface TrainHooks {
+  /** Called once the rows are split, before the first epoch. */
+  onSplit?(rows: { readonly train: number; readonly validation: number }): void;
+  /** Called after each epoch (for progress). */
+  onEpoch?(report: EpochReport): void;
+}
+
 /** A set of rows gathered into contiguous arrays. */
 interface Part {
   readonly rows: number;
@@ -70,12 +79,13 @@ interface Part {
   readonly y: Int32Array | Float64Array;
 }
 
-/** Trains on `data`; `onEpoch` is called after each epoch (for progress). */
-export function train(
-  data: Dataset,
-  options: TrainOptions,
-  onEpoch?: (report: EpochReport) => void,
-): TrainResult {
+/**
+ * Trains on `data`, telling `hooks` of the split and of each epoch.
+ *
+ * @throws TrainingError when a loss becomes NaN or infinite (at the end of the epoch where it does), or the
+ *   weights or the objective do: the run diverged, and its weights are worthless
+ */
+export function train(data: Dataset, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
   const rng = createRng(options.seed);
   const labels = data.task === 'multilabel' ? data.classes.length : 1;
   const split =
@@ -93,6 +103,7 @@ export function train(
   const x = applyStandardization(standardization, Float64Array.from(data.x), data.features);
   const trainPart = gather(x, data, split.train, labels);
   const valPart = split.validation.length > 0 ? gather(x, data, split.validation, labels) : undefined;
+  hooks.onSplit?.({ train: trainPart.rows, validation: valPart?.rows ?? 0 });
 
   const outputs = data.task === 'multiclass' ? data.classes.length : data.task === 'binary' ? 1 : labels;
   const sizes = [data.features, ...(options.model === 'mlp' ? options.hidden : []), outputs];
@@ -130,8 +141,11 @@ export function train(
       trainLoss: evaluate(network, data.task, trainPart).loss,
       valLoss: valPart ? evaluate(network, data.task, valPart).loss : null,
     };
+    if (!Number.isFinite(report.trainLoss)) throw diverged('training loss', report.trainLoss, epoch);
+    if (report.valLoss !== null && !Number.isFinite(report.valLoss))
+      throw diverged('validation loss', report.valLoss, epoch);
     history.push(report);
-    onEpoch?.(report);
+    hooks.onEpoch?.(report);
     if (options.earlyStopping > 0 && report.valLoss !== null) {
       if (report.valLoss < best.loss)
         best = { loss: report.valLoss, epoch, params: params.map((p) => Float64Array.from(p)) };
@@ -148,6 +162,11 @@ export function train(
   let penalty = 0;
   for (const layer of network.layers) for (const w of layer.w) penalty += w * w;
   const trainedLoss = evaluate(network, data.task, trainPart, settings).loss;
+  // With l2 = 0 the penalty is not added: 0 · Infinity would be NaN.
+  const objective = options.l2 > 0 ? trainedLoss + (options.l2 / 2) * penalty : trainedLoss;
+  if (!Number.isFinite(objective)) throw diverged('the objective', objective, bestEpoch);
+  if (params.some((p) => p.some((v) => !Number.isFinite(v))))
+    throw diverged('weights', Number.NaN, bestEpoch);
   return {
     network,
     standardization,
@@ -161,8 +180,15 @@ export function train(
     trainAccuracy: trainEval.accuracy,
     valLoss: valEval?.loss ?? null,
     valAccuracy: valEval?.accuracy ?? null,
-    objective: trainedLoss + (options.l2 / 2) * penalty,
+    objective,
   };
+}
+
+function diverged(what: string, value: number, epoch: number): TrainingError {
+  const became = what === 'weights' ? 'the weights became non-finite' : `${what} became ${value}`;
+  return new TrainingError(
+    `${became} at epoch ${epoch} (training diverged; nothing is written); try a smaller --lr`,
+  );
 }
 
 /** Mean loss (plain, or with the training settings) and accuracy (subset accuracy for multi-label) of a part. */

@@ -93,6 +93,19 @@ describe('xent eval reads its input', () => {
     assertClose(result.logLoss, -(Math.log(0.5) + Math.log(0.8) + Math.log(0.6)) / 3, 1e-15, 'logLoss');
     assert.equal(result.accuracy, 1);
   });
+  test('spaces after the commas do not count (as in xent train and predict), with either reader', () => {
+    const plain = 'cat,dog,bird,label\n0.7,0.2,0.1,cat\n0.1,0.8,0.1,dog\n0.3,0.3,0.4,bird\n';
+    const spaced = 'cat, dog, bird, label\n0.7, 0.2, 0.1, cat\n0.1 ,0.8 , 0.1,  dog \n0.3,0.3,0.4, "bird"\n';
+    const dir = withFiles({ 'plain.csv': plain, 'spaced.csv': spaced });
+    for (const env of [{}, { XENT_CSV_READER: 'csv-parse' }] as Record<string, string>[]) {
+      const expected = evalJson(['plain.csv'], { cwd: dir, env });
+      const actual = evalJson(['spaced.csv'], { cwd: dir, env });
+      assert.deepEqual(actual.classes, ['cat', 'dog', 'bird']);
+      assert.equal(actual.rows, 3);
+      assert.equal(actual.logLoss, expected.logLoss);
+      assert.equal(actual.accuracy, expected.accuracy);
+    }
+  });
   test('a quoted field holding a line break; line numbers count it', () => {
     const text = 'a,b,label\n0.5,0.5,"a"\n0.9,0.1,"multi\nline"\n0.2,0.8,b\n0.2,0.8,x\n';
     const dir = withFiles({ 'm.csv': text });
@@ -334,7 +347,7 @@ describe('bad input: exit status 1, a message naming file, line, column and valu
     );
   });
   test('a file that does not exist', () => {
-    assertDataError({}, ['nope.csv'], /^xent eval: nope\.csv: no such file$/m);
+    assertDataError({}, ['nope.csv'], /^xent eval: nope\.csv: does not exist$/m);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
- * `xent plot seed`: the three figures as valid SVG and PNG files with their titles.
+ * `xent plot seed`: the three figures as valid SVG and PNG files with their titles; --out checked first.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -50,4 +50,28 @@ test('xent plot needs the figure set and a known format (usage errors, exit 2)',
   assert.equal(xent(['plot', 'other']).code, 2);
   assert.equal(xent(['plot', 'seed', '--format', 'gif']).code, 2);
   assert.match(xent(['plot', '--help']).stdout, /loss-vs-probability/);
+});
+
+test('xent plot seed --out: a file (or a file on the way) is a usage error (exit 2); missing folders are created', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xent-plot-'));
+  writeFileSync(join(dir, 'notes.txt'), 'a file\n');
+  for (const [out, message] of [
+    ['notes.txt', /^xent plot: --out "notes\.txt": is a file, expected a folder$/m],
+    [
+      'notes.txt/figs',
+      /^xent plot: --out "notes\.txt\/figs": "notes\.txt" is a file, expected a folder on the way$/m,
+    ],
+  ]) {
+    const run = xent(['plot', 'seed', '--out', out as string], { cwd: dir });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, message as RegExp);
+    assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+  }
+  assert.deepEqual(readdirSync(dir), ['notes.txt'], 'nothing written');
+  const nested = xent(['plot', 'seed', '--out', 'a/b/c'], { cwd: dir });
+  assert.equal(nested.code, 0, nested.stderr);
+  assert.deepEqual(
+    readdirSync(join(dir, 'a/b/c')).sort(),
+    FIGURES.map((f) => `${f}.svg`),
+  );
 });

@@ -1,13 +1,22 @@
 /**
- * `xent predict` end to end: train → predict → eval round trips, the output's columns, logits, and
- * models that are broken or tampered with.
+ * `xent predict` end to end: train → predict → eval round trips, the output's columns, logits,
+ * models that are broken or tampered with, inputs and outputs that cannot be used, and progress.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES, xent } from '../support/xent.ts';
+import { BIN, FIXTURES, xent } from '../support/xent.ts';
 
 const IRIS = join(FIXTURES, '..', '..', 'data', 'iris.csv');
 const BINARY = join(FIXTURES, 'train', 'iris_binary.csv');
@@ -126,4 +135,132 @@ test('bad rows in FILE stop xent predict with file, line, column and value, and 
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /column "petal_length": is missing/);
   assert.equal(xent(['predict', 'model.json'], { cwd: dir }).code, 2);
+});
+
+/** Asserts exit status `code`, `message` on stderr and no stack trace. */
+function assertFails(run: { code: number | null; stderr: string }, code: number, message: RegExp): void {
+  assert.equal(run.code, code, run.stderr);
+  assert.match(run.stderr, message);
+  assert.doesNotMatch(run.stderr, /\n\s+at |Unhandled|ERR_/, 'no stack trace');
+}
+
+test('a FILE that does not exist or is a folder is a data error (exit 1), and --out leaves no file behind', () => {
+  const { dir } = trained(['--dataset', 'iris', '--epochs', '2', '--hidden', '3']);
+  mkdirSync(join(dir, 'folder'));
+  const before = readdirSync(dir).sort();
+  assertFails(
+    xent(['predict', 'model.json', 'nope.csv'], { cwd: dir }),
+    1,
+    /^xent predict: nope\.csv: does not exist\n$/,
+  );
+  assertFails(
+    xent(['predict', 'model.json', 'nope.csv', '--out', 'p.csv'], { cwd: dir }),
+    1,
+    /^xent predict: nope\.csv: does not exist\n$/,
+  );
+  assertFails(
+    xent(['predict', 'model.json', 'folder', '--out', 'p.csv'], { cwd: dir }),
+    1,
+    /^xent predict: folder: is a directory, expected a file\n$/,
+  );
+  assert.deepEqual(readdirSync(dir).sort(), before, 'no output and no temporary file');
+});
+
+test('a bad row with --out: one message, no stack trace, no output or temporary file', () => {
+  const { dir } = trained(['--dataset', 'iris', '--epochs', '2', '--hidden', '3']);
+  writeFileSync(
+    join(dir, 'bad.csv'),
+    'sepal_length,sepal_width,petal_length,petal_width\n1,2,3,4\n1,x,3,4\n',
+  );
+  const before = readdirSync(dir).sort();
+  const run = xent(['predict', 'model.json', 'bad.csv', '--out', 'p.csv'], { cwd: dir });
+  assertFails(run, 1, /^xent predict: bad\.csv:3: column "sepal_width": value "x" is not a finite number\n$/);
+  assert.deepEqual(readdirSync(dir).sort(), before);
+});
+
+test('xent predict --out creates missing folders, as xent train --out does', () => {
+  const { dir } = trained(['--dataset', 'iris', '--epochs', '2', '--hidden', '3']);
+  const run = xent(['predict', 'model.json', IRIS, '--out', 'new/sub/p.csv'], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, '');
+  assert.equal(readFileSync(join(dir, 'new/sub/p.csv'), 'utf8').trim().split('\n').length, 151);
+  assert.deepEqual(readdirSync(join(dir, 'new/sub')), ['p.csv'], 'no temporary file left');
+});
+
+test('--out that is MODEL or FILE (also through a symbolic link) is refused (exit 2) and the input is kept', () => {
+  const { dir } = trained(['--dataset', 'iris', '--epochs', '2', '--hidden', '3']);
+  writeFileSync(join(dir, 'iris.csv'), readFileSync(IRIS));
+  symlinkSync('iris.csv', join(dir, 'link.csv'));
+  const model = readFileSync(join(dir, 'model.json'));
+  const cases: [string[], RegExp][] = [
+    [['iris.csv', '--out', 'iris.csv'], /--out "iris\.csv": is the same file as FILE \("iris\.csv"\)/],
+    [['link.csv', '--out', 'iris.csv'], /--out "iris\.csv": is the same file as FILE \("link\.csv"\)/],
+    [
+      ['iris.csv', '--out', './model.json'],
+      /--out "\.\/model\.json": is the same file as MODEL \("model\.json"\)/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const run = xent(['predict', 'model.json', ...args], { cwd: dir });
+    assertFails(run, 2, message);
+    assert.match(run.stderr, /Try 'xent predict --help'/);
+  }
+  assert.ok(readFileSync(join(dir, 'iris.csv')).equals(readFileSync(IRIS)), 'FILE unchanged');
+  assert.ok(readFileSync(join(dir, 'model.json')).equals(model), 'MODEL unchanged');
+});
+
+test('--out that cannot be written is a usage error before anything is read', () => {
+  const { dir } = trained(['--dataset', 'iris', '--epochs', '2', '--hidden', '3']);
+  mkdirSync(join(dir, 'folder'));
+  assertFails(
+    xent(['predict', 'model.json', IRIS, '--out', 'folder'], { cwd: dir }),
+    2,
+    /--out "folder": is a folder, expected a file name/,
+  );
+  assertFails(
+    xent(['predict', 'model.json', IRIS, '--out', 'model.json/p.csv'], { cwd: dir }),
+    2,
+    /--out "model\.json\/p\.csv": "model\.json" is a file, expected a folder on the way/,
+  );
+});
+
+test('xent predict reports progress on stderr (lines when not a terminal); --no-progress turns it off', () => {
+  const { dir } = trained(['--dataset', 'iris', '--epochs', '2', '--hidden', '3']);
+  const rows = readFileSync(IRIS, 'utf8').trim().split(/\r?\n/);
+  const big = [rows[0], ...Array.from({ length: 40000 }, (_, i) => rows[1 + (i % 150)])].join('\n');
+  const env = { XENT_PROGRESS_INTERVAL_MS: '1' };
+  const run = xent(['predict', 'model.json', '-', '--out', 'p.csv'], { cwd: dir, input: big, env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^xent predict: stdin: [\d.]+ MB, [\d,]+ rows, [\d.]+ s$/m);
+  const quiet = xent(['predict', 'model.json', '-', '--out', 'q.csv', '--no-progress'], {
+    cwd: dir,
+    input: big,
+    env,
+  });
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(quiet.stderr, '');
+  assert.ok(readFileSync(join(dir, 'p.csv')).equals(readFileSync(join(dir, 'q.csv'))));
+  assert.match(xent(['predict', '--help']).stdout, /--no-progress/);
+});
+
+test('xent predict ... | head: the reader going away ends the command quietly (exit 0)', () => {
+  const { dir } = trained(['--dataset', 'iris', '--epochs', '2', '--hidden', '3']);
+  const rows = readFileSync(IRIS, 'utf8').trim().split(/\r?\n/);
+  writeFileSync(
+    join(dir, 'big.csv'),
+    [rows[0], ...Array.from({ length: 100000 }, (_, i) => rows[1 + (i % 150)])].join('\n'),
+  );
+  const run = spawnSync(
+    'bash',
+    [
+      '-o',
+      'pipefail',
+      '-c',
+      `"${process.execPath}" "${BIN}" predict model.json big.csv --no-progress | head -1`,
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  );
+  assert.equal(run.stdout, 'setosa,versicolor,virginica,species\n');
+  assert.equal(run.stderr, '');
+  assert.equal(run.status, 0);
 });

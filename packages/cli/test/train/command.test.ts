@@ -1,9 +1,10 @@
 /**
  * `xent train` end to end (the built command, spawned): the JSON contract, the true optimum of the
- * convex problem against scikit-learn, determinism, the main job's accuracy, outputs and bad input.
+ * convex problem against scikit-learn, determinism, the main job's accuracy, outputs, bad input, bad
+ * or conflicting options, output paths checked before training, and runs that diverge.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -183,9 +184,13 @@ test('bad training data: exit 1 with file, line, column and value; usage errors 
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   }
   writeFileSync(join(dir, 'ok.csv'), 'a,b,y\n1,2,x\n3,4,z\n');
+  // A column the file lacks is bad data (exit 1), worded as xent eval words it.
   const noColumn = xent(['train', 'ok.csv', '--target', 'nope'], { cwd: dir });
-  assert.equal(noColumn.code, 2);
-  assert.match(noColumn.stderr, /--target: ok\.csv has no column "nope"/);
+  assert.equal(noColumn.code, 1, noColumn.stderr);
+  assert.equal(
+    noColumn.stderr,
+    'xent train: ok.csv:1: column "nope": target column not found in ok.csv (columns: "a", "b", "y")\n',
+  );
   for (const args of [
     ['--lr', '-1'],
     ['--epochs', '1.5'],
@@ -228,4 +233,120 @@ test('xent train --help teaches: every option and an example', () => {
     assert.ok(help.includes(option), `help lacks ${option}`);
   }
   assert.match(help, /Examples/);
+});
+
+/** Asserts a usage error (exit 2) whose message matches, and no stack trace. */
+function assertUsageError(args: readonly string[], message: RegExp, cwd?: string): { stderr: string } {
+  const run = xent(['train', ...args], { cwd });
+  assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+  assert.match(run.stderr, message, args.join(' '));
+  assert.match(run.stderr, /Try 'xent train --help'/);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+  return run;
+}
+
+test('non-finite numbers and seeds outside [0, 2^32) are usage errors (exit 2)', () => {
+  for (const [option, value, message] of [
+    ['--lr', 'Infinity', /--lr must be a finite number > 0, got "Infinity"/],
+    ['--lr', '1e400', /--lr must be a finite number > 0, got "1e400"/],
+    ['--lr', 'NaN', /--lr must be a finite number > 0, got "NaN"/],
+    ['--l2', 'Infinity', /--l2 must be a finite number >= 0, got "Infinity"/],
+    ['--seed', '4294967296', /--seed must be an integer in \[0, 4294967295\], got "4294967296"/],
+    ['--seed', '1.5', /--seed must be an integer in \[0, 4294967295\]/],
+  ] as const)
+    assertUsageError(['--dataset', 'iris', `${option}=${value}`], message);
+  assert.equal(trainJson(['--dataset', 'iris', '--epochs', '1', '--seed', '4294967295']).epochs, 1);
+});
+
+test('a loss that becomes NaN stops training: exit 1, the epoch named, no model and no plot written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xent-train-'));
+  const run = xent(
+    ['train', '--optimizer', 'sgd', '--lr', '5', '--out', 'div.json', '--plot', 'div.svg', '--no-progress'],
+    { cwd: dir },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr,
+    /^xent train: training loss became NaN at epoch \d+ \(training diverged; nothing is written\); try a smaller --lr$/m,
+  );
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+  assert.equal(run.stdout, '', 'no result table');
+  assert.deepEqual(readdirSync(dir), [], 'no model, no plot, no temporary file');
+});
+
+test('--val-split: every class keeps a training row; a split that leaves no validation rows is warned about', () => {
+  const iris = trainJson(['--dataset', 'iris', '--val-split', '0.99', '--epochs', '2']);
+  assert.deepEqual(iris.rows, { train: 3, validation: 147 }, 'one training row of each of the 3 classes');
+  assert.ok(Number.isFinite(iris.trainLoss) && Number.isFinite(iris.valLoss));
+  const dir = mkdtempSync(join(tmpdir(), 'xent-train-'));
+  writeFileSync(join(dir, 'tiny.csv'), 'a,b,y\n1,2,x\n3,4,z\n');
+  const run = xent(
+    [
+      'train',
+      'tiny.csv',
+      '--val-split',
+      '0.5',
+      '--early-stopping',
+      '2',
+      '--epochs',
+      '3',
+      '--json',
+      '--no-progress',
+    ],
+    { cwd: dir },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /^xent train: warning: --val-split 0\.5 leaves no validation rows in tiny\.csv \(every class keeps at least one training row\); --early-stopping 2 is off$/m,
+  );
+  const r = JSON.parse(run.stdout);
+  assert.deepEqual(r.rows, { train: 2, validation: 0 });
+  assert.ok(Number.isFinite(r.trainLoss), `training loss ${r.trainLoss}`);
+  assert.equal(r.valLoss, null);
+});
+
+test('--out and --plot are checked before the data is read: exit 2, nothing trained or written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xent-train-'));
+  writeFileSync(join(dir, 'preds.csv'), 'a file\n');
+  writeFileSync(join(dir, 'data.csv'), 'a,b,y\n1,2,x\n3,4,z\n5,6,x\n7,8,z\n');
+  mkdirSync(join(dir, 'folder.json'));
+  for (const [args, message] of [
+    [
+      ['--out', 'preds.csv/model.json'],
+      /--out "preds\.csv\/model\.json": "preds\.csv" is a file, expected a folder on the way/,
+    ],
+    [
+      ['--plot', 'preds.csv/loss.svg'],
+      /--plot "preds\.csv\/loss\.svg": "preds\.csv" is a file, expected a folder on the way/,
+    ],
+    [['--out', 'folder.json'], /--out "folder\.json": is a folder, expected a file name/],
+    [['--out', 'data.csv'], /--out "data\.csv": is the same file as FILE \("data\.csv"\)/],
+    [['--out', 'm.svg', '--plot', './m.svg'], /--out and --plot name the same file, "m\.svg"/],
+  ] as const) {
+    const run = assertUsageError(['data.csv', ...args, '--epochs', '1000000'], message, dir);
+    assert.doesNotMatch(run.stderr, /task binary/, 'stopped before reading the data');
+  }
+  assert.equal(readFileSync(join(dir, 'data.csv'), 'utf8'), 'a,b,y\n1,2,x\n3,4,z\n5,6,x\n7,8,z\n');
+  assert.deepEqual(readdirSync(dir).sort(), ['data.csv', 'folder.json', 'preds.csv']);
+});
+
+test('options that would be ignored or that conflict are usage errors (exit 2)', () => {
+  for (const [args, message] of [
+    [
+      ['--early-stopping', '3', '--val-split', '0'],
+      /--early-stopping 3 watches the validation loss; it needs --val-split greater than 0/,
+    ],
+    [
+      ['--model', 'linear', '--hidden', '8'],
+      /--hidden shapes the MLP's hidden layers; --model linear has none/,
+    ],
+    [
+      ['--model', 'linear', '--activation', 'tanh'],
+      /--activation shapes the MLP's hidden layers; --model linear has none/,
+    ],
+    [['--optimizer', 'gd', '--batch-size', '8'], /--batch-size applies to sgd, momentum and adam/],
+    [['--target', 'species,species'], /--target names a column twice: species,species/],
+  ] as const)
+    assertUsageError(['--dataset', 'iris', ...args], message);
 });
