@@ -136,6 +136,9 @@ export function parseEvalArgs(args: readonly string[]): EvalOptions {
       throw new UsageError(`--target has an empty column name: ${JSON.stringify(values.target)}`);
     if (new Set(target).size !== target.length)
       throw new UsageError(`--target names a column twice: ${values.target}`);
+    // The options alone conflict (as in xent train): a usage error, whatever the file holds.
+    if (target.length > 1 && (task === 'multiclass' || task === 'binary'))
+      throw new UsageError(`--task ${task} takes one target column, got ${target.length}`);
   }
   if (!help) {
     if (merge) {

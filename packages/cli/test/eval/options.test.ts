@@ -69,8 +69,14 @@ test('parseEvalArgs: usage errors', () => {
     ['a', '--from'],
     ['-', '--labels', '-'],
     ['--merge', 'a.json', '--from', 'logits'],
+    ['a', '--task', 'multiclass', '--target', 'x,y'],
+    ['a', '--task', 'binary', '--target', 'x,y'],
   ]) {
     assert.throws(() => parseEvalArgs(args), UsageError, args.join(' '));
   }
+  assert.throws(
+    () => parseEvalArgs(['a', '--task', 'multiclass', '--target', 'x,y']),
+    /^UsageError: --task multiclass takes one target column, got 2$/,
+  );
   assert.equal(parseEvalArgs(['--help']).help, true);
 });
