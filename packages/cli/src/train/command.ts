@@ -61,6 +61,13 @@ export async function trainCommand(args: readonly string[], io: Io): Promise<num
       },
       onEpoch: (r) => progress.update(r),
     });
+  } catch (error) {
+    // An allocation the runtime refuses (`--hidden 1000000000`): a usage error that says which options.
+    if (!(error instanceof RangeError && /allocation failed|invalid typed array length/i.test(error.message)))
+      throw error;
+    throw new UsageError(
+      `the network (--hidden ${options.model === 'mlp' ? options.hidden.join(',') : 'none'}, --batch-size ${options.batchSize}) needs more memory than this runtime allocates (${error.message}); use smaller layers or batches`,
+    );
   } finally {
     progress.stop();
   }

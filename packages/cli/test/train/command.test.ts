@@ -256,6 +256,11 @@ test('non-finite numbers and seeds outside [0, 2^32) are usage errors (exit 2)',
   ] as const)
     assertUsageError(['--dataset', 'iris', `${option}=${value}`], message);
   assert.equal(trainJson(['--dataset', 'iris', '--epochs', '1', '--seed', '4294967295']).epochs, 1);
+  // A network larger than the runtime allocates: a usage error naming the options, not an internal error.
+  assertUsageError(
+    ['--dataset', 'iris', '--hidden', '1000000000'],
+    /the network \(--hidden 1000000000, --batch-size 32\) needs more memory than this runtime allocates/,
+  );
 });
 
 test('a loss that becomes NaN stops training: exit 1, the epoch named, no model and no plot written', () => {
