@@ -90,7 +90,8 @@ function removeQuietly(path: string): void {
   }
 }
 
-function writeError(path: string, error: unknown): DataError {
+/** The DataError for a failed write of `path`: `PATH: cannot be written: CODE`. */
+export function writeError(path: string, error: unknown): DataError {
   return new DataError(
     { file: path },
     `cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,

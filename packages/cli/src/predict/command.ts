@@ -13,7 +13,7 @@ import { Readable, type Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { sigmoid, softmax } from 'xent';
-import { type AtomicStream, openAtomicStream } from '../atomicWrite.js';
+import { type AtomicStream, openAtomicStream, writeError } from '../atomicWrite.js';
 import { checkOutputPath } from '../checkOutputPath.js';
 import { DataError, UsageError } from '../errors.js';
 import type { Io } from '../eval/command.js';
@@ -122,10 +122,7 @@ async function failed(
   await output.abort();
   if (error instanceof DataError || error instanceof UsageError || output.stream.errored !== error)
     throw error;
-  throw new DataError(
-    { file: out as string },
-    `cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-  );
+  throw writeError(out as string, error);
 }
 
 async function predictStream(
